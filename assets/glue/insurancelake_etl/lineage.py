@@ -1,0 +1,38 @@
+"""The lineage hook every step calls. Records are written by the DynamoDB recorder (see
+``lineage_dynamodb``); when lineage is off the engine uses :class:`NoLineage`, which does nothing."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from pyspark.sql import DataFrame
+
+
+class LineageRecorder(Protocol):
+    """Receives one call per lineage-worthy operation, with the reference's keyword arguments:
+    ``transform=<spec value>`` for transforms, ``map=<mapping rows>`` for mapping, ``info=`` otherwise."""
+
+    def update_lineage(self, df: DataFrame | None, dataset: str, operation: str, **kwargs: Any) -> None:
+        """Record ``operation`` on ``dataset``; ``df`` is given when the record needs counts or schema."""
+        ...
+
+
+class NoLineage:
+    """Lineage switched off (no ``--data_lineage_table`` argument): every call is a no-op."""
+
+    def update_lineage(self, df: DataFrame | None, dataset: str, operation: str, **kwargs: Any) -> None:
+        return None
+
+
+class MemoryLineage:
+    """Keeps the calls in a list. Used by tests to assert which operations a step recorded."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    def update_lineage(self, df: DataFrame | None, dataset: str, operation: str, **kwargs: Any) -> None:
+        self.calls.append((dataset, operation, kwargs))
+
+    def operations(self) -> list[str]:
+        """The operation names in call order."""
+        return [op for _, op, _ in self.calls]

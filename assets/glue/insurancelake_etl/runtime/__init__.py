@@ -1,0 +1,1 @@
+"""Runtime adapters: how the engine reaches Spark, the catalog and AWS on Glue and locally."""

@@ -1,0 +1,54 @@
+"""Build the local SparkSession with the same extensions and catalog keys a Glue 5.1 job gets.
+
+Maven artifacts come through ``spark.jars.packages`` and are cached in ``build/ivy`` of the project
+(or ``INSURANCELAKE_IVY_DIR``), so the first session downloads them once and later ones start offline.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+# Glue 5.1 component versions (Spark 3.5.6, Scala 2.12, Iceberg 1.10.0).
+ICEBERG_PACKAGE = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
+CORE_PACKAGES: tuple[str, ...] = (ICEBERG_PACKAGE,)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[4]
+
+
+def ivy_dir() -> str:
+    """Where Ivy caches the Maven jars: ``$INSURANCELAKE_IVY_DIR`` or ``<project>/build/ivy``."""
+    return os.environ.get("INSURANCELAKE_IVY_DIR", str(PROJECT_ROOT / "build" / "ivy"))
+
+
+def build_local_spark(
+    warehouse: str,
+    *,
+    app_name: str = "insurancelake-local",
+    master: str = "local[*]",
+    packages: tuple[str, ...] = CORE_PACKAGES,
+    extra_conf: dict[str, str] | None = None,
+) -> SparkSession:
+    """A local SparkSession whose Iceberg catalog ``local`` keeps its tables under ``warehouse``."""
+    builder = (
+        SparkSession.builder.master(master)
+        .appName(app_name)
+        .config("spark.jars.packages", ",".join(packages))
+        .config("spark.jars.ivy", ivy_dir())
+        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+        .config("spark.sql.catalog.local", "org.apache.iceberg.spark.SparkCatalog")
+        .config("spark.sql.catalog.local.type", "hadoop")
+        .config("spark.sql.catalog.local.warehouse", warehouse)
+        .config("spark.sql.iceberg.handle-timestamp-without-timezone", "true")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        # Small local data: a few shuffle partitions keep tests and the demo fast.
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", os.environ.get("INSURANCELAKE_DRIVER_MEMORY", "2g"))
+    )
+    for key, value in (extra_conf or {}).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()

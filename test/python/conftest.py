@@ -1,0 +1,52 @@
+"""Shared pytest fixtures: one local Spark for the whole session (a real Spark on Java 17)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ENGINE = Path(__file__).resolve().parents[2] / "assets" / "glue"
+sys.path.insert(0, str(ENGINE))
+
+from insurancelake_etl.context import JobContext  # noqa: E402
+from insurancelake_etl.lineage import MemoryLineage  # noqa: E402
+from insurancelake_etl.runtime.spark import build_local_spark  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory):
+    """The session-wide ``local[2]`` SparkSession with the local Iceberg catalog in a temp warehouse."""
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    session = build_local_spark(warehouse.as_uri(), app_name="insurancelake-pytest", master="local[2]")
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def lineage() -> MemoryLineage:
+    """A lineage recorder that keeps its calls, to assert what a step recorded."""
+    return MemoryLineage()
+
+
+@pytest.fixture
+def ctx(spark, lineage) -> JobContext:
+    """A job context with the argument values the reference tests use."""
+    return JobContext(
+        spark=spark,
+        args={
+            "JOB_NAME": "pytest",
+            "JOB_RUN_ID": "jr_pytest",
+            "environment": "unittest",
+            "execution_id": "test_execution_id",
+            "source_key": "TestDb/TestTable",
+            "base_file_name": "testfile.csv",
+            "state_machine_name": "test_state_machine",
+            "p_year": "2024",
+            "p_month": "01",
+            "p_day": "05",
+        },
+        lineage=lineage,
+        spec_file="etl/transformation-spec/TestDb-TestTable.json",
+    )
