@@ -23,6 +23,10 @@ if ! command -v java >/dev/null 2>&1; then
   echo "insurancelake: Java 17 is required for local Spark; install a JDK 17 (e.g. apt-get install openjdk-17-jdk) and put java on PATH" >&2
   exit 1
 fi
+# Several processes (parallel test runs, the CLI) may call this at once: one sets up, the others wait.
+mkdir -p "$root/build"
+exec 9>"$root/build/.python-env.lock"
+flock 9
 if [ ! -x "$venv/bin/python" ]; then
   python="$(find_python)" || {
     echo "insurancelake: Python 3.11 is required (the Glue 5.1 Python); install it and put python3.11 on PATH, or set INSURANCELAKE_PYTHON" >&2
