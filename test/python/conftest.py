@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# Test data is small; a smaller driver heap leaves room for parallel runs on the 2-core machine.
+os.environ.setdefault("INSURANCELAKE_DRIVER_MEMORY", "1g")
 
 ENGINE = Path(__file__).resolve().parents[2] / "assets" / "glue"
 sys.path.insert(0, str(ENGINE))
