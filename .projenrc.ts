@@ -40,6 +40,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'aws-cdk@2.1148.1',
+    // Orchestration: the Lambda handlers' SDK clients (external in the bundles: the Node 22 runtime has
+    // them) and the local Step Functions interpreter that runs the synthesized ASL in tests.
+    '@aws-sdk/client-dynamodb@3.1164.0',
+    '@aws-sdk/client-s3@3.1164.0',
+    '@aws-sdk/client-sfn@3.1164.0',
+    '@aws-sdk/client-sns@3.1164.0',
+    'aws-local-stepfunctions@3.0.0',
   ],
 
   // The Lambda bundles must not share projen's default `assets/` (it would git-ignore the engine).
@@ -51,6 +58,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/integ/.*\\.snapshot/'],
+      // One moto server (AWS APIs over loopback HTTP) for the whole jest run.
+      globalSetup: '<rootDir>/test/setup/moto-server.ts',
+      globalTeardown: '<rootDir>/test/setup/moto-server-teardown.ts',
     },
   },
   tsconfigDev: { include: ['integ/**/*.ts', 'bench/**/*.ts'] },
@@ -82,5 +92,8 @@ const pythonTests = project.addTask('test:python', {
   receiveArgs: true,
 });
 project.testTask.spawn(pythonTests);
+
+// The handler tests and the local state-machine runs use the bundled Lambda code in assets/lambda.
+project.testTask.prependSpawn(project.bundler.bundleTask);
 
 project.synth();
