@@ -182,3 +182,102 @@ export const AuditStatus = {
   SUCCEEDED: 'SUCCEEDED',
   FAILED: 'FAILED',
 } as const;
+
+// ---- Orchestration (shared/reference/infrastructure.md §7, §9, §10, §11) ----
+// Read by the Lambda handlers (bundled with esbuild, so this module must stay free of CDK imports),
+// the state-machine definition and the local runner.
+
+/** Keys of the state-machine execution input written by the trigger (§9.5). */
+export const ExecutionInput = {
+  TARGET_DATABASE_NAME: 'target_database_name',
+  SOURCE_BUCKETNAME: 'source_bucketname',
+  SOURCE_KEY: 'source_key',
+  SOURCE_PATH: 'source_path',
+  BASE_FILE_NAME: 'base_file_name',
+  P_YEAR: 'p_year',
+  P_MONTH: 'p_month',
+  P_DAY: 'p_day',
+  TABLE_NAME: 'table_name',
+  EXECUTION_ID: 'execution_id',
+  ENTITY_MATCH: 'entity_match',
+} as const;
+
+/** Where the state machine stores task results in its state (§9.2). */
+export const StateResultPath = {
+  /** Glue JobRun result, or the caught `{Error, Cause}`. */
+  TASK_RESULT: '$.taskresult',
+  /** The auditor Lambda's invoke response (or, when the auditor failed, the caught error). */
+  STATUS_UPDATE_RESULT: '$.status_update_result',
+  /** The caught error of a failed SNS publish (our addition, decision I6). */
+  NOTIFICATION_ERROR: '$.notification_error',
+} as const;
+
+/** Attributes of a job-audit item (§7). */
+export const AuditAttr = {
+  EXECUTION_ID: 'execution_id',
+  SFN_EXECUTION_NAME: 'sfn_execution_name',
+  SFN_ARN: 'sfn_arn',
+  SFN_INPUT: 'sfn_input',
+  SOURCE_KEY: 'source_key',
+  JOB_LATEST_STATUS: 'job_latest_status',
+  JOB_START_DATE: 'job_start_date',
+  JOB_START_DATE_INT: 'job_start_date_int',
+  JOB_LAST_UPDATED_TIMESTAMP: 'job_last_updated_timestamp',
+  PRINCIPAL_ID: 'principal_id',
+  SOURCE_IPADDRESS: 'source_ipaddress',
+  DEPENDENCY_KEY: 'dependency_key',
+  ERROR_MESSAGE: 'error_message',
+} as const;
+
+/** `dependency_key` of a job without dependencies: the string `'None'` (the GSI needs a value). */
+export const NO_DEPENDENCY_KEY = 'None';
+
+/** Environment variables of the three Lambda functions (§10). */
+export const LambdaEnv = {
+  DYNAMODB_TABLE_NAME: 'DYNAMODB_TABLE_NAME',
+  SFN_STATE_MACHINE_ARN: 'SFN_STATE_MACHINE_ARN',
+  GLUE_SCRIPTS_BUCKET_NAME: 'GLUE_SCRIPTS_BUCKET_NAME',
+} as const;
+
+/** Per-workflow configuration files the trigger reads from the scripts bucket (§10.2). */
+export const WorkflowConfig = {
+  /** Key prefix (no leading slash) of the transformation specs. */
+  SPEC_KEY_PREFIX: 'etl/transformation-spec/',
+  /** `<DB>-entitymatch.json`: its presence (prefix match) switches entity match on. */
+  entityMatchKey: (database: string) => `etl/transformation-spec/${database}-entitymatch.json`,
+  /** `<DB>-<TBL>-dependent.json`: `{"depends_on": {"<db>/<tbl>": ...}, "lookback": {relativedelta args}}`. */
+  dependentKey: (database: string, table: string) => `etl/transformation-spec/${database}-${table}-dependent.json`,
+} as const;
+
+/** The SNS notification contract (§11). */
+export const Notification = {
+  /** Message attribute that carries the outcome; the dependency trigger's filter policy reads it. */
+  STATUS_ATTRIBUTE: 'status',
+  SUCCESS_SUBJECT: 'Job Completed',
+  FAILURE_SUBJECT: 'Job Failed',
+} as const;
+
+/** Physical name suffixes of the orchestration resources: `{env}-{p}-<suffix>`. */
+export const OrchestrationSuffix = {
+  STATE_MACHINE: 'etl-state-machine',
+  TOPIC: 'etl-notification-topic',
+  TRIGGER: 'etl-trigger',
+  STATUS_UPDATE: 'etl-status-update',
+  DEPENDENCY_TRIGGER: 'etl-dependency-trigger',
+  DEAD_LETTER_QUEUE: 'etl-lambda-dlq',
+} as const;
+
+/** State names after the `{Env}{P}` prefix (§9.2); users refer to them (e.g. to add Redshift arguments). */
+export const StateSuffix = {
+  COLLECT: 'CollectGlueJobTask',
+  CLEANSE: 'CleanseGlueJobTask',
+  ENTITY_MATCH_CHOICE: 'EntityMatchChoice',
+  ENTITY_MATCH: 'EntityMatchGlueJobTask',
+  SUCCESS_AUDIT: 'EtlSuccessJobAuditUpdateTask',
+  SUCCESS_PUBLISH: 'EtlSuccessPublishTask',
+  SUCCEEDED: 'EtlSucceededState',
+  FAILURE_AUDIT: 'EtlFailureJobAuditUpdateTask',
+  FAILURE_PUBLISH: 'EtlFailurePublishTask',
+  FAILED: 'EtlFailedState',
+  NOTIFICATION_FAILED: 'EtlNotificationFailedState',
+} as const;
