@@ -13,7 +13,9 @@ from pyspark.sql import SparkSession
 
 # Glue 5.1 component versions (Spark 3.5.6, Scala 2.12, Iceberg 1.10.0).
 ICEBERG_PACKAGE = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
-CORE_PACKAGES: tuple[str, ...] = (ICEBERG_PACKAGE,)
+# XML input files and the xmlstructured transform (Spark 3.5 has no built-in XML source).
+XML_PACKAGE = "com.databricks:spark-xml_2.12:0.18.0"
+CORE_PACKAGES: tuple[str, ...] = (ICEBERG_PACKAGE, XML_PACKAGE)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 

@@ -1,0 +1,369 @@
+"""Input readers of the Collect→Cleanse job (reference §13): pick the reader, read the file.
+
+Dispatch, first match wins: ``fixed`` in ``input_spec`` → fixed width; an Excel extension (``.xlsx``,
+``.xlsm``, ``.xls``, Decision D5) → Excel; ``.json``/``.jsonl`` → JSON; ``.xml`` → XML; ``.parquet``
+or ``parquet`` in ``input_spec`` → Parquet; anything else → delimited text.
+
+Excel is read with openpyxl (``.xlsx``/``.xlsm``) or xlrd (``.xls``), decrypted with msoffcrypto when a
+password is given, and typed the way spark-excel's ``inferSchema`` types cells: a column of numeric
+cells is double, of date cells timestamp, of boolean cells boolean; blank cells are null; any mix is
+string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import re
+from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import BooleanType, DataType, DoubleType, StringType, StructField, StructType, TimestampType
+
+from . import objectstore
+from .errors import ConfigError, DataError
+
+logger = logging.getLogger(__name__)
+
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
+DELIMITED_DEFAULTS = {"csv": ",", "tsv": "\t", "pipe": "|"}
+NO_ROWS_MESSAGE = "No rows of data in source file; aborting"
+
+
+def _flag(value: Any, default: bool) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+def reader_kind(path: str, input_spec: dict[str, Any]) -> str:
+    """Which reader §13.1 picks: fixed, excel, json, xml, parquet or delimited."""
+    ext = os.path.splitext(path)[1]
+    if "fixed" in input_spec:
+        return "fixed"
+    if ext.lower() in EXCEL_EXTENSIONS:
+        return "excel"
+    if ext in (".json", ".jsonl"):
+        return "json"
+    if ext == ".xml":
+        return "xml"
+    if ext == ".parquet" or "parquet" in input_spec:
+        return "parquet"
+    return "delimited"
+
+
+def read_input(
+    spark: SparkSession,
+    path: str,
+    input_spec: dict[str, Any],
+    *,
+    mapping_rows: list[dict[str, Any]],
+    file_label: str,
+) -> DataFrame:
+    """Read the input file at ``path`` with the reader §13.1 selects and the ``input_spec`` options."""
+    kind = reader_kind(path, input_spec)
+    logger.info("reading %s as %s", file_label, kind)
+    if kind == "fixed":
+        return read_fixed_width(spark, path, mapping_rows, file_label=file_label)
+    if kind == "excel":
+        return read_excel(spark, path, input_spec.get("excel") or {}, file_label=file_label)
+    if kind == "json":
+        return read_json(spark, path, input_spec.get("json") or {})
+    if kind == "xml":
+        return read_xml(spark, path, input_spec.get("xml") or {})
+    if kind == "parquet":
+        return spark.read.format("parquet").load(path)
+    return read_delimited(spark, path, input_spec)
+
+
+def check_not_empty(df: DataFrame) -> None:
+    """Abort with ``No rows of data in source file; aborting`` when ``df`` has no rows."""
+    if df.count() == 0:
+        raise DataError(NO_ROWS_MESSAGE)
+
+
+# ------------------------------------------------------------------------------------ delimited
+
+
+def delimited_options(input_spec: dict[str, Any]) -> dict[str, str]:
+    """Spark CSV options for the winning section (pipe > tsv > csv) of ``input_spec``."""
+    section_name = "csv"
+    for name in ("csv", "tsv", "pipe"):
+        if name in input_spec:
+            section_name = name
+    section = input_spec.get(section_name) or {}
+    return {
+        "header": str(_flag(section.get("header"), True)).lower(),
+        "delimiter": section.get("delimiter") or DELIMITED_DEFAULTS[section_name],
+        "quote": section.get("quote_character", '"'),
+        "escape": section.get("escape_character", '"'),
+        "multiLine": "true",
+        "inferSchema": "true",
+        "mode": "PERMISSIVE",
+    }
+
+
+def read_delimited(spark: SparkSession, path: str, input_spec: dict[str, Any]) -> DataFrame:
+    """CSV, TSV, pipe or any (multi-character) delimiter, with Spark's schema inference."""
+    return spark.read.format("csv").options(**delimited_options(input_spec)).load(path)
+
+
+# ------------------------------------------------------------------------------------ JSON / XML
+
+
+def read_json(spark: SparkSession, path: str, options: dict[str, Any]) -> DataFrame:
+    """JSON Lines (default) or multi-line JSON; decimals preferred over doubles, comments allowed."""
+    return (
+        spark.read.format("json")
+        .option("prefersDecimal", "true")
+        .option("allowComments", "true")
+        .option("multiLine", str(_flag(options.get("multiline"), False)).lower())
+        .option("mode", "PERMISSIVE")
+        .load(path)
+    )
+
+
+def read_xml(spark: SparkSession, path: str, options: dict[str, Any]) -> DataFrame:
+    """XML rows by ``row_tag`` (default ``row``) through spark-xml."""
+    return (
+        spark.read.format("xml")
+        .option("rowTag", options.get("row_tag") or "row")
+        .option("mode", "PERMISSIVE")
+        .load(path)
+    )
+
+
+# ------------------------------------------------------------------------------------ fixed width
+
+
+def read_fixed_width(
+    spark: SparkSession, path: str, mapping_rows: list[dict[str, Any]], *, file_label: str = ""
+) -> DataFrame:
+    """Cut each line into trimmed string columns by the mapping's ``Width`` (null rows use up width)."""
+    lines = spark.read.text(path)
+    columns = []
+    start = 1
+    for number, row in enumerate(mapping_rows, start=1):
+        width_text = row.get("width")
+        try:
+            width = int(str(width_text).strip())
+        except ValueError:
+            raise ConfigError(
+                f"fixed-width mapping row {number} has Width {width_text!r}; expected an integer",
+                file=file_label or None,
+            ) from None
+        dest = row.get("destname") or ""
+        if dest.lower() != "null":
+            columns.append(F.trim(F.col("value").substr(start, width)).alias(dest))
+        start += width
+    return lines.select(*columns)
+
+
+# ------------------------------------------------------------------------------------ Excel
+
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + (ord(ch) - ord("A") + 1)
+    return index
+
+
+def parse_data_address(address: str) -> tuple[int, int, int | None, int | None]:
+    """``A1`` or ``B3:F20`` (optionally after ``'Sheet'!``) → (first row, first col, last row, last col)."""
+    if "!" in address:
+        address = address.rsplit("!", 1)[1]
+    parts = address.split(":")
+    first = _CELL.match(parts[0].strip())
+    if not first or len(parts) > 2:
+        raise ConfigError(f"data_address {address!r} is not a cell or range; expected e.g. A1 or B3:F20")
+    row0, col0 = int(first.group(2)), _column_index(first.group(1))
+    if len(parts) == 1:
+        return row0, col0, None, None
+    last = _CELL.match(parts[1].strip())
+    if not last:
+        raise ConfigError(f"data_address {address!r} is not a cell or range; expected e.g. A1 or B3:F20")
+    return row0, col0, int(last.group(2)), _column_index(last.group(1))
+
+
+class _SheetNotFound(Exception):
+    pass
+
+
+def _decrypt(data: bytes, password: str | None, file_label: str) -> bytes:
+    import msoffcrypto
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        encrypted = office.is_encrypted()
+    except Exception:  # not an OLE/OOXML container msoffcrypto knows: read as is
+        return data
+    if not encrypted:
+        return data
+    if not password:
+        raise DataError("Excel workbook is password protected; set input_spec.excel.password", file=file_label)
+    out = io.BytesIO()
+    try:
+        office.load_key(password=password)
+        office.decrypt(out)
+    except Exception as error:
+        raise DataError(f"cannot open password-protected Excel workbook: {error}", file=file_label) from None
+    return out.getvalue()
+
+
+def _pick_sheet(titles: list[str], sheet: Any) -> int:
+    name = str(sheet)
+    if name in titles:
+        return titles.index(name)
+    if re.fullmatch(r"[0-9]+", name) and int(name) < len(titles):
+        return int(name)
+    raise _SheetNotFound(name)
+
+
+def _xlsx_cells(data: bytes, sheet: Any) -> list[list[Any]]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    worksheet = workbook.worksheets[_pick_sheet(workbook.sheetnames, sheet)]
+    return [list(row) for row in worksheet.iter_rows(values_only=True)]
+
+
+def _xls_cells(data: bytes, sheet: Any) -> list[list[Any]]:
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=data)
+    worksheet = book.sheet_by_index(_pick_sheet(book.sheet_names(), sheet))
+    rows: list[list[Any]] = []
+    for r in range(worksheet.nrows):
+        row: list[Any] = []
+        for c in range(worksheet.ncols):
+            cell = worksheet.cell(r, c)
+            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                row.append(None)
+            elif cell.ctype == xlrd.XL_CELL_DATE:
+                row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                row.append(bool(cell.value))
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                row.append(xlrd.error_text_from_code.get(cell.value, "#ERR"))
+            else:
+                row.append(cell.value)
+        rows.append(row)
+    return rows
+
+
+def _cell_type(value: Any) -> DataType | None:
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(value, bool):
+        return BooleanType()
+    if isinstance(value, (int, float)):
+        return DoubleType()
+    if isinstance(value, (dt.datetime, dt.date)):
+        return TimestampType()
+    return StringType()
+
+
+def _plain_number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    text = repr(value)
+    if "e" in text or "E" in text:
+        text = format(value, "f").rstrip("0").rstrip(".")
+    return text
+
+
+def _as_string(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return _plain_number(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _convert(value: Any, data_type: DataType) -> Any:
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(data_type, DoubleType):
+        return float(value)
+    if isinstance(data_type, BooleanType):
+        return bool(value)
+    if isinstance(data_type, TimestampType):
+        return value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    return _as_string(value)
+
+
+def safe_header(names: list[Any]) -> list[str]:
+    """Column names as Spark's CSV header handling makes them: blanks → ``_c<i>``, repeats get their index."""
+    raw = [None if n is None or str(n) == "" else _as_string(n) for n in names]
+    lowered = [r.lower() if r is not None else None for r in raw]
+    out = []
+    for i, name in enumerate(raw):
+        if name is None:
+            out.append(f"_c{i}")
+        elif lowered.count(name.lower()) > 1:
+            out.append(f"{name}{i}")
+        else:
+            out.append(name)
+    return out
+
+
+def excel_frame(cells: list[list[Any]], address: str, header: bool) -> tuple[list[str], list[DataType], list[list[Any]]]:
+    """Cut the region at ``address`` out of the sheet's cells; (names, types, rows) as spark-excel infers them."""
+    row0, col0, row1, col1 = parse_data_address(address)
+    block = cells[row0 - 1 : row1 if row1 else None]
+    last_col = col1 if col1 else max((len(r) for r in block), default=0)
+    region = [(list(r) + [None] * max(0, last_col - len(r)))[col0 - 1 : last_col] for r in block]
+    # Blank rows carry no data (trailing formatted rows are common in workbooks).
+    region = [r for r in region if any(v is not None and v != "" for v in r)]
+    ncols = max((len(r) for r in region), default=0)
+    if header and region:
+        names = safe_header(region[0] + [None] * (ncols - len(region[0])))
+        body = region[1:]
+    else:
+        names = [f"_c{i}" for i in range(ncols)]
+        body = region
+    types: list[DataType] = []
+    for c in range(ncols):
+        seen = {type(t) for t in (_cell_type(r[c] if c < len(r) else None) for r in body) if t is not None}
+        types.append(seen.pop()() if len(seen) == 1 else StringType())
+    rows = [[_convert(r[c] if c < len(r) else None, types[c]) for c in range(ncols)] for r in body]
+    return names, types, rows
+
+
+def read_excel(spark: SparkSession, path: str, options: dict[str, Any], *, file_label: str = "") -> DataFrame:
+    """Read the first readable sheet of ``sheet_names`` at ``data_address`` (defaults ``['0']``, ``A1``)."""
+    sheet_names = options.get("sheet_names") or ["0"]
+    address = options.get("data_address") or "A1"
+    header = _flag(options.get("header"), True)
+    data = objectstore.read_bytes(path)
+    if data is None:
+        raise DataError("input file not found", file=file_label or path)
+    data = _decrypt(data, options.get("password"), file_label or path)
+    is_xls = os.path.splitext(path)[1].lower() == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    for sheet in sheet_names:
+        try:
+            cells = _xls_cells(data, sheet) if is_xls else _xlsx_cells(data, sheet)
+        except _SheetNotFound:
+            logger.info("sheet %r not found in %s", sheet, file_label or path)
+            continue
+        names, types, rows = excel_frame(cells, address, header)
+        schema = StructType([StructField(n, t, True) for n, t in zip(names, types, strict=True)])
+        logger.info("read sheet %r of %s", sheet, file_label or path)
+        return spark.createDataFrame(rows, schema)
+    raise DataError(f"None of sheet names {list(sheet_names)} found in Excel workbook", file=file_label or None)
