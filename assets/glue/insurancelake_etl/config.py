@@ -50,7 +50,7 @@ class JobConfig:
 def spec_folder(txn_bucket: str, txn_spec_prefix_path: str) -> str:
     """The spec folder URI: ``txn_bucket + '/' + prefix[1:]`` as the reference builds it."""
     prefix = txn_spec_prefix_path[1:] if txn_spec_prefix_path.startswith("/") else txn_spec_prefix_path
-    return objectstore.join(txn_bucket, prefix) + ("/" if prefix else "")
+    return objectstore.join(txn_bucket, prefix.strip("/")).rstrip("/") + "/"
 
 
 def spec_uri(txn_bucket: str, txn_spec_prefix_path: str, database: str, table: str) -> str:
