@@ -36,3 +36,11 @@ class MemoryLineage:
     def operations(self) -> list[str]:
         """The operation names in call order."""
         return [op for _, op, _ in self.calls]
+
+
+def make_lineage(args: dict[str, Any]) -> LineageRecorder:
+    """The lineage recorder for a job's arguments: records go to ``--data_lineage_table`` when given.
+
+    Until the DynamoDB recorder is installed this returns :class:`NoLineage`.
+    """
+    return NoLineage()

@@ -1,0 +1,148 @@
+"""Cleanse → Consume: run the workflow's Spark SQL into a Consume table, then its Athena and Redshift
+SQL (reference §6.2, §18).
+
+The Spark SQL result replaces the whole Consume table atomically (Decision D10). Substitution uses
+Python ``str.format`` with every job argument plus ``target_table``; ``{p_month}`` and friends are the
+raw argument strings (kept as the reference).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+from pyspark.sql import SparkSession
+
+from .. import config
+from ..args import partition_values
+from ..context import JobContext
+from ..errors import ConfigError, JobArgumentError
+from ..lineage import LineageRecorder, make_lineage
+from ..quality_hooks import make_data_quality
+from ..runtime import Runtime
+from ..sql_runner import athena_execute_query, redshift_execute_query, split_statements
+from ..tables import PARTITION_KEYS
+from . import JobResult
+
+logger = logging.getLogger(__name__)
+
+# re.match, so anchored at the start; DOTALL and case-insensitive (§6.2 step 3).
+CREATE_TABLE_AS = re.compile(r"\s*CREATE TABLE\s+[\"`']?([\w]+)[\"`']?\s+AS(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def table_override(sql: str, table_name: str) -> tuple[str, str]:
+    """``(target_table, sql)``: a leading ``CREATE TABLE x AS`` names the table and is removed."""
+    match = CREATE_TABLE_AS.match(sql)
+    if match:
+        return match.group(1), match.group(2)
+    return table_name, sql
+
+
+def substitute(sql: str, data: dict[str, Any], file: str) -> str:
+    """``sql.format(**data)``; an unknown ``{key}`` becomes a ConfigError naming the file."""
+    try:
+        return sql.format(**data)
+    except KeyError as exc:
+        raise ConfigError(
+            f"unknown substitution variable {{{exc.args[0]}}}; available: {', '.join(sorted(data))} "
+            "(write literal braces as {{ and }})",
+            file=file,
+        ) from exc
+    except (IndexError, ValueError) as exc:
+        raise ConfigError(f"cannot substitute variables: {exc} (write literal braces as {{{{ and }}}})", file=file) from exc
+
+
+def run(
+    args: dict[str, str],
+    spark: SparkSession,
+    runtime: Runtime,
+    *,
+    lineage: LineageRecorder | None = None,
+    fault: Any = None,
+    athena_client: Any = None,
+    redshift_client: Any = None,
+    poll_seconds: float = 1.0,
+) -> JobResult:
+    """Run the Cleanse→Consume job for ``args`` (the Glue job arguments of reference §6.1)."""
+    args = dict(args)
+    args.setdefault("JOB_RUN_ID", f"jr_local-{uuid.uuid4()}")
+    source_db, table = args["source_database_name"], args["table_name"]
+    target_db = args["target_database_name"]
+
+    # 1. Arrow on; substitution data = the arguments; partition values validated as in Collect.
+    spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+    target_table = table
+    substitution: dict[str, Any] = dict(args)
+    partition_values(args["p_year"], args["p_month"], args["p_day"])
+
+    # 2. The Collect job's DQ rules file; its after_sparksql section applies here.
+    dq_file = config.dq_rules_uri(args["txn_bucket"], source_db, table)
+    dq_rules = config.load_dq_rules(dq_file)
+
+    recorder = lineage if lineage is not None else make_lineage(args)
+    ctx = JobContext(spark=spark, args={**args, "dq_file": dq_file}, lineage=recorder, spec_file=dq_file)
+    writer = runtime.table_writer(args.get("table_format"), fault=fault)
+    result = JobResult()
+
+    # 3. Spark SQL.
+    spark_sql, spark_uri = config.load_sql(args["txn_bucket"], args["txn_sql_prefix_path"], "spark", source_db, table)
+    if spark_sql is not None:
+        target_table, spark_sql = table_override(spark_sql, table)
+        substitution["target_table"] = target_table
+        spark_sql = spark_sql.strip()
+        if not spark_sql:
+            raise ConfigError("Spark SQL file found but appears to be empty", file=spark_uri)
+        spark.conf.set("spark.sql.mapKeyDedupPolicy", "LAST_WIN")
+        spark.conf.set("spark.sql.hive.convertMetastoreParquet", "false")
+        query = substitute(spark_sql, substitution, spark_uri)
+        with runtime.sql_catalog(args.get("table_format")):
+            df = spark.sql(query)
+            recorder.update_lineage(df, ctx.dataset, "sparksql", info=spark_sql)
+            quality = make_data_quality(dq_rules, ctx, writer)
+            df = quality.run(df, "after_sparksql")
+            recorder.update_lineage(df, ctx.dataset, "numericaudit")
+            df = df.cache()
+            rows = df.count()
+        location = f"{args['target_bucket']}/{source_db}/{target_table}"
+        writer.replace_table(df, target_db, target_table, location, allow_schema_change="permissive", partition_keys=PARTITION_KEYS)
+        df.unpersist()
+        result.rows_read = rows
+        result.rows_written = rows
+        result.table = writer.table_name(target_db, target_table)
+        logger.info("cleanse_to_consume wrote %d rows to %s", rows, result.table)
+
+    # 4. Athena SQL, statement by statement.
+    athena_sql, athena_uri = config.load_sql(args["txn_bucket"], args["txn_sql_prefix_path"], "athena", source_db, table)
+    if athena_sql is not None and athena_sql.strip():
+        workgroup = args.get("athena_workgroup")
+        if not workgroup:
+            raise JobArgumentError("argument --athena_workgroup is required when executing Amazon Athena SQL")
+        for statement in split_statements(athena_sql):
+            query = substitute(statement, substitution, athena_uri)
+            athena_execute_query(target_db, query, workgroup, client=athena_client, poll_seconds=poll_seconds)
+            result.statements.append(query)
+
+    # 5. Redshift SQL, the whole file as one Data API call.
+    redshift_sql, redshift_uri = config.load_sql(args["txn_bucket"], args["txn_sql_prefix_path"], "redshift", source_db, table)
+    if redshift_sql is not None:
+        cluster_id = args.get("redshift_cluster_id")
+        workgroup_name = args.get("redshift_workgroup_name")
+        if not cluster_id and not workgroup_name:
+            raise JobArgumentError(
+                "argument --redshift_cluster_id or --redshift_workgroup_name is required when executing Amazon Redshift SQL"
+            )
+        if not args.get("redshift_database"):
+            raise JobArgumentError("argument --redshift_database is required when executing Amazon Redshift SQL")
+        query = substitute(redshift_sql, substitution, redshift_uri)
+        redshift_execute_query(
+            query,
+            database=args["redshift_database"],
+            cluster_id=cluster_id,
+            workgroup_name=None if cluster_id else workgroup_name,
+            client=redshift_client,
+            poll_seconds=poll_seconds,
+        )
+        result.statements.append(query)
+    return result

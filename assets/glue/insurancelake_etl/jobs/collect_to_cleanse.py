@@ -1,0 +1,137 @@
+"""Collect → Cleanse: read one collected file, map, transform, check and write its Cleanse partition.
+
+The steps follow reference §5.2 in order; the comments carry the step numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from typing import Any
+
+from pyspark.sql import SparkSession
+
+from .. import config, mapping, objectstore, readers
+from ..args import default_allow_schema_change, partition_values
+from ..catalog import validate_mode
+from ..context import JobContext
+from ..errors import DataError
+from ..lineage import LineageRecorder, make_lineage
+from ..quality_hooks import make_data_quality
+from ..runtime import Runtime
+from ..tables import PARTITION_KEYS, partition_path
+from ..transforms import run_transforms
+from . import JobResult
+
+logger = logging.getLogger(__name__)
+
+
+def run(
+    args: dict[str, str],
+    spark: SparkSession,
+    runtime: Runtime,
+    *,
+    lineage: LineageRecorder | None = None,
+    fault: Any = None,
+) -> JobResult:
+    """Run the Collect→Cleanse job for ``args`` (the Glue job arguments of reference §5.1)."""
+    args = dict(args)
+    args.setdefault("JOB_RUN_ID", f"jr_local-{uuid.uuid4()}")
+    database, table = args["target_database_name"], args["table_name"]
+    src_dashes = f"{database}-{table}"
+
+    # 1. Arrow for pandas conversions.
+    spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+    # 2. Extension and input path.
+    ext = os.path.splitext(args["base_file_name"])[1]
+    input_path = f"{args['source_bucket']}/{args['source_path']}/{args['base_file_name']}"
+    # 3. Partition values (strings; month/day zero-padded).
+    year, month, day = partition_values(args["p_year"], args["p_month"], args["p_day"])
+    # 4. Environment default of allow_schema_change.
+    default_mode = default_allow_schema_change(args["environment"])
+    # 5-7. Spec (validated), mapping and DQ rules; absent files keep their reference meaning (D1).
+    job_config = config.load_job_config(args["txn_bucket"], args["txn_spec_prefix_path"], database, table)
+    input_spec = job_config.input_spec
+    mode = validate_mode(input_spec.get("allow_schema_change", default_mode), job_config.spec_file)
+
+    recorder = lineage if lineage is not None else make_lineage(args)
+    ctx = JobContext(spark=spark, args=args, lineage=recorder, spec_file=job_config.spec_file or "transformation spec")
+    writer = runtime.table_writer(args.get("table_format"), fault=fault)
+
+    # 8. Read the input.
+    df = readers.read_input(spark, input_path, input_spec, mapping_rows=job_config.mapping_rows, file_label=input_path)
+    # 9. Cache, lineage, data-quality checker.
+    df = df.cache()
+    recorder.update_lineage(df, ctx.dataset, "read", info={"format": ext, "path": input_path})
+    recorder.update_lineage(df, ctx.dataset, "numericaudit")
+    quality = make_data_quality(job_config.dq_rules, _dq_ctx(ctx, job_config.dq_file), writer)
+    # 10. Empty input aborts before anything else.
+    rows_read = df.count()
+    if rows_read == 0:
+        raise DataError("No rows of data in source file; aborting", file=input_path)
+
+    # 11. Schema mapping, or clean names and recommend a mapping.
+    if "fixed" not in input_spec:
+        if job_config.mapping_rows:
+            df = mapping.apply_mapping(
+                df, job_config.mapping_rows, ctx, strict=bool(input_spec.get("strict_schema_mapping", False))
+            )
+        else:
+            recommendation = mapping.recommended_mapping_csv(df)
+            df = mapping.clean_column_names(df)
+            objectstore.write_text(objectstore.join(args["TempDir"], f"{src_dashes}.csv"), recommendation)
+
+    # 12. before_transform data quality.
+    df = quality.run(df, "before_transform")
+
+    # 13. Transforms, or the recommended spec when there are none.
+    transform_spec = job_config.transform_spec
+    if transform_spec:
+        df = run_transforms(df, transform_spec, ctx)
+    else:
+        spec_text = json.dumps(mapping.recommended_spec(df, ext), indent=4)
+        objectstore.write_text(objectstore.join(args["TempDir"], f"{src_dashes}.json"), spec_text)
+
+    # 14. Partition columns and execution_id, appended in this order.
+    df = run_transforms(
+        df,
+        {"literal": {"year": year, "month": month, "day": day, "execution_id": args["execution_id"]}},
+        ctx,
+    )
+
+    # 15. after_transform data quality, numeric audit.
+    df = quality.run(df, "after_transform")
+    recorder.update_lineage(df, ctx.dataset, "numericaudit")
+
+    # 16-19. Catalog policy, then atomic replacement of the partition (D10).
+    location = f"{args['target_bucket']}/{args['source_key']}"
+    df = df.cache()
+    rows_written = df.count()
+    writer.replace_partition(
+        df,
+        database,
+        table,
+        location,
+        allow_schema_change=mode,
+        partition_keys=PARTITION_KEYS,
+        table_description=input_spec.get("table_description"),
+    )
+    df.unpersist()
+    result = JobResult(
+        rows_read=rows_read,
+        rows_written=rows_written,
+        table=writer.table_name(database, table),
+        partition=partition_path(PARTITION_KEYS, (year, month, day)),
+    )
+    logger.info("collect_to_cleanse wrote %d rows to %s %s", rows_written, result.table, result.partition)
+    return result
+
+
+def _dq_ctx(ctx: JobContext, dq_file: str) -> JobContext:
+    """The context the data-quality checker gets: the job's, plus the rules file for messages."""
+    args = dict(ctx.args)
+    if dq_file:
+        args.setdefault("dq_file", dq_file)
+    return JobContext(spark=ctx.spark, args=args, lineage=ctx.lineage, spec_file=dq_file or ctx.spec_file)

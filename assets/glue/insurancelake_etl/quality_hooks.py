@@ -1,0 +1,44 @@
+"""The seam between the jobs and data quality (reference §16).
+
+The jobs call ``make_data_quality(rules, ctx, tables).run(df, stage)`` at the stages
+``before_transform``, ``after_transform`` (Collect) and ``after_sparksql`` (Consume). ``run`` returns
+the DataFrame to continue with (quarantined rows removed) or raises when a halt rule fails.
+
+Data quality is never silently skipped (Decision D11): with no rules the checker passes the data
+through; with rules and no evaluator installed it fails the run.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from pyspark.sql import DataFrame
+
+from .context import JobContext
+from .errors import EtlError
+
+
+class DataQuality(Protocol):
+    """Runs one stage's rules over a DataFrame."""
+
+    def run(self, df: DataFrame, stage: str) -> DataFrame:
+        """The DataFrame to continue with after ``stage``'s rules (warn, quarantine, halt)."""
+        ...
+
+
+class PassThroughQuality:
+    """No rules configured: every stage returns the data unchanged."""
+
+    def run(self, df: DataFrame, stage: str) -> DataFrame:
+        return df
+
+
+def make_data_quality(rules: dict[str, Any], ctx: JobContext, tables: Any) -> DataQuality:
+    """The data-quality checker for ``rules`` (the parsed ``dq-<DB>-<TBL>.json``).
+
+    ``tables`` is the job's :class:`insurancelake_etl.tables.TableWriter` (quarantine tables are
+    written with it). Empty rules give a pass-through checker.
+    """
+    if not rules:
+        return PassThroughQuality()
+    raise EtlError("data quality rules given but no evaluator is installed", file=ctx.args.get("dq_file"))

@@ -1,0 +1,100 @@
+"""The local runtime: a plain SparkSession, ``file://`` buckets and a warehouse folder.
+
+**Warehouse.** All local tables (Iceberg tables in a hadoop catalog, plus the Parquet registry of
+:mod:`.local_catalog`) live in one warehouse folder, chosen in this order:
+
+1. the job argument ``--warehouse``;
+2. the environment variable ``INSURANCELAKE_WAREHOUSE``;
+3. ``<Cleanse bucket>/warehouse``: the Collect job's ``--target_bucket``, the Consume and entity-match
+   jobs' ``--source_bucket`` when they have one (else their ``--target_bucket``). So a Collect run and
+   a later Consume run share the catalog without configuration. ``insurancelake run`` sets
+   ``INSURANCELAKE_WAREHOUSE`` explicitly.
+
+**Iceberg catalog.** Named by ``--iceberg_catalog`` (default ``local``), type hadoop, warehouse = the
+warehouse folder. When the job is given an existing SparkSession that already defines that catalog,
+its warehouse wins (the session's catalog cannot be re-pointed once loaded).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from pyspark.sql import SparkSession
+
+from ..objectstore import join
+from . import Runtime
+from .local_catalog import LocalParquetCatalog
+
+logger = logging.getLogger(__name__)
+
+WAREHOUSE_ENV = "INSURANCELAKE_WAREHOUSE"
+DEFAULT_ICEBERG_CATALOG = "local"
+
+
+def resolve_warehouse(args: dict[str, Any]) -> str:
+    """The warehouse URI for ``args`` (see the module docstring for the order)."""
+    if args.get("warehouse"):
+        return str(args["warehouse"])
+    if os.environ.get(WAREHOUSE_ENV):
+        return os.environ[WAREHOUSE_ENV]
+    consume_like = "source_database_name" in args or "database_name_prefix" in args
+    bucket = args.get("source_bucket") if consume_like and args.get("source_bucket") else args.get("target_bucket")
+    if not bucket:
+        raise ValueError(f"no warehouse: pass --warehouse, set {WAREHOUSE_ENV} or give --target_bucket")
+    return join(str(bucket), "warehouse")
+
+
+def _as_uri(location: str) -> str:
+    if "://" in location:
+        return location
+    return "file://" + os.path.abspath(location)
+
+
+def attach_iceberg_catalog(spark: SparkSession, name: str, warehouse: str) -> str:
+    """Make sure ``spark`` has Iceberg hadoop catalog ``name``; returns the warehouse it uses."""
+    key = f"spark.sql.catalog.{name}"
+    if spark.conf.get(key, None):
+        return spark.conf.get(f"{key}.warehouse", warehouse) or warehouse
+    spark.conf.set(key, "org.apache.iceberg.spark.SparkCatalog")
+    spark.conf.set(f"{key}.type", "hadoop")
+    spark.conf.set(f"{key}.warehouse", warehouse)
+    return warehouse
+
+
+def build_local_runtime(args: dict[str, Any], spark: SparkSession | None = None) -> Runtime:
+    """The local runtime for ``args``; builds a SparkSession on the warehouse when none is given.
+
+    Registers every Parquet table of the warehouse in the session so that Spark SQL finds them.
+    """
+    warehouse = _as_uri(resolve_warehouse(args))
+    catalog_name = args.get("iceberg_catalog") or DEFAULT_ICEBERG_CATALOG
+    if spark is None:
+        from .spark import build_local_spark
+
+        extra: dict[str, str] = {}
+        if catalog_name != "local":
+            extra = {
+                f"spark.sql.catalog.{catalog_name}": "org.apache.iceberg.spark.SparkCatalog",
+                f"spark.sql.catalog.{catalog_name}.type": "hadoop",
+                f"spark.sql.catalog.{catalog_name}.warehouse": warehouse,
+            }
+        spark = build_local_spark(warehouse, app_name=args.get("JOB_NAME", "insurancelake-local"), extra_conf=extra)
+    warehouse = attach_iceberg_catalog(spark, catalog_name, warehouse)
+    parquet = LocalParquetCatalog(spark, warehouse)
+    count = parquet.register_all()
+    logger.info("local runtime: warehouse %s, Iceberg catalog %s, %d Parquet tables", warehouse, catalog_name, count)
+    return Runtime(
+        name="local",
+        spark=spark,
+        parquet_catalog=parquet,
+        iceberg_catalog=catalog_name,
+        iceberg_location=False,
+        warehouse=warehouse,
+    )
+
+
+def open_warehouse(warehouse: str, spark: SparkSession | None = None, iceberg_catalog: str = "local") -> Runtime:
+    """A runtime on an existing warehouse, for reading tables (``insurancelake query``)."""
+    return build_local_runtime({"warehouse": warehouse, "iceberg_catalog": iceberg_catalog}, spark)
