@@ -1,2 +1,12 @@
 // Public exports of cdk-insurancelake. Each sub-construct is usable on its own; InsuranceLake composes them.
-export {};
+export { EnvironmentProfile, LakeCommonProps } from './lake-settings';
+export * from './storage/data-lake-storage-props';
+export * from './storage/data-lake-storage';
+export * from './tables/etl-tables-props';
+export * from './tables/etl-tables';
+export * from './etl/etl-jobs-props';
+export * from './etl/etl-jobs';
+export * from './insurance-lake-props';
+export * from './insurance-lake';
+export * from './pipeline/insurance-lake-stage-props';
+export * from './pipeline/insurance-lake-stage';

@@ -1,0 +1,112 @@
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+/**
+ * The per-environment behaviour profile of the lake (InsuranceLake's Dev/Test/Prod settings):
+ * lifecycle days of the buckets, log retention, pruning of the configuration deployment.
+ *
+ * Removal of data resources does NOT follow the profile: it is `RETAIN` unless `removalPolicy`
+ * says otherwise.
+ */
+export enum EnvironmentProfile {
+  /** Short retention: data expires after 60 days, noncurrent versions after 30; logs kept 1 month. */
+  DEV = 'dev',
+  /** Data expires after 365 days, noncurrent versions after 90; logs kept 6 months. */
+  TEST = 'test',
+  /** Data moves to Glacier after 365 days and expires after 3650, noncurrent versions after 180. */
+  PROD = 'prod',
+}
+
+/**
+ * Settings shared by every construct of the lake: naming, profile and removal.
+ */
+export interface LakeCommonProps {
+  /**
+   * Environment name; the first part of every physical name (`{env}-{prefix}-…`).
+   * Lower-case letters, digits and hyphens.
+   * @default 'dev'
+   */
+  readonly environmentName?: string;
+
+  /**
+   * Behaviour profile (lifecycle days, log retention, configuration pruning).
+   * @default - `DEV`, `TEST` or `PROD` when `environmentName` is `dev`, `test` or `prod`; otherwise `PROD`
+   */
+  readonly profile?: EnvironmentProfile;
+
+  /**
+   * Resource name prefix; part of bucket, table, job and role names. Lower-case letters, digits and
+   * hyphens, starting and ending with a letter or digit.
+   * @default 'insurancelake'
+   */
+  readonly resourcePrefix?: string;
+
+  /**
+   * What happens to data resources (key, buckets, tables) when they leave the stack.
+   * `DESTROY` also empties the buckets (auto-delete objects) and turns DynamoDB deletion protection off.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Resolved, validated common settings. */
+export interface LakeSettings {
+  readonly env: string;
+  readonly prefix: string;
+  readonly profile: EnvironmentProfile;
+  readonly removalPolicy: RemovalPolicy;
+  readonly destroy: boolean;
+  /** `Dev` style environment name for the `--environment` job argument. */
+  readonly envTitle: string;
+}
+
+const NAME_PART = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+// Longest region code in use today (e.g. ap-southeast-5) and an account id, for length checks when
+// the stack is environment-agnostic.
+const MAX_REGION_LENGTH = 14;
+const ACCOUNT_LENGTH = 12;
+
+/** Validate and default the common props. Throws with a message that says what to change. */
+export function resolveLakeSettings(scope: Construct, props: LakeCommonProps): LakeSettings {
+  const env = props.environmentName ?? 'dev';
+  const prefix = props.resourcePrefix ?? 'insurancelake';
+  if (!NAME_PART.test(env)) {
+    throw new Error(`${scope.node.path}: environmentName "${env}" may only contain lower-case letters, digits and hyphens, and must start and end with a letter or digit (it becomes part of bucket names)`);
+  }
+  if (!NAME_PART.test(prefix)) {
+    throw new Error(`${scope.node.path}: resourcePrefix "${prefix}" may only contain lower-case letters, digits and hyphens, and must start and end with a letter or digit (it becomes part of bucket names)`);
+  }
+  // {env}-{p}-{account}-{region}-access-logs must fit S3's 63 characters; {env}-{p}-{region}-glue-role IAM's 64.
+  const region = regionOf(scope);
+  const regionLen = region ? region.length : MAX_REGION_LENGTH;
+  const bucketLen = env.length + 1 + prefix.length + 1 + ACCOUNT_LENGTH + 1 + regionLen + 1 + 'access-logs'.length;
+  if (bucketLen > 63) {
+    throw new Error(`${scope.node.path}: environmentName "${env}" and resourcePrefix "${prefix}" are too long: the bucket name "${env}-${prefix}-<account>-<region>-access-logs" would have ${bucketLen} characters, S3 allows 63. Shorten them by ${bucketLen - 63} characters.`);
+  }
+  const roleLen = env.length + 1 + prefix.length + 1 + regionLen + 1 + 'glue-role'.length;
+  if (roleLen > 64) {
+    throw new Error(`${scope.node.path}: environmentName "${env}" and resourcePrefix "${prefix}" are too long: the IAM role name "${env}-${prefix}-<region>-glue-role" would have ${roleLen} characters, IAM allows 64. Shorten them by ${roleLen - 64} characters.`);
+  }
+  const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+  return {
+    env,
+    prefix,
+    profile: props.profile ?? defaultProfile(env),
+    removalPolicy,
+    destroy: removalPolicy === RemovalPolicy.DESTROY,
+    envTitle: env.charAt(0).toUpperCase() + env.slice(1),
+  };
+}
+
+function defaultProfile(env: string): EnvironmentProfile {
+  switch (env) {
+    case 'dev': return EnvironmentProfile.DEV;
+    case 'test': return EnvironmentProfile.TEST;
+    default: return EnvironmentProfile.PROD;
+  }
+}
+
+function regionOf(scope: Construct): string | undefined {
+  const region = Stack.of(scope).region;
+  return Token.isUnresolved(region) ? undefined : region;
+}

@@ -1,0 +1,45 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { InsuranceLake, InsuranceLakeProps } from '../src';
+import { assetRoot } from '../src/etl/asset-root';
+
+const SCRIPTS = ['etl_collect_to_cleanse.py', 'etl_cleanse_to_consume.py', 'etl_consume_entity_match.py'];
+
+/**
+ * The engine folder for tests: the real `assets/glue/` once its entry scripts exist, otherwise a
+ * temporary copy with stand-in scripts (the construct only needs the files to exist).
+ */
+export function engineRoot(): string {
+  const real = assetRoot();
+  if (SCRIPTS.every(f => fs.existsSync(path.join(real, f)))) return real;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-engine-'));
+  for (const f of SCRIPTS) fs.writeFileSync(path.join(dir, f), '# stand-in for tests\n');
+  fs.symlinkSync(path.join(real, 'insurancelake_etl'), path.join(dir, 'insurancelake_etl'));
+  fs.copyFileSync(path.join(real, 'requirements.txt'), path.join(dir, 'requirements.txt'));
+  return dir;
+}
+
+/** Whether the real entry scripts exist (tests that pin the shipped engine check this). */
+export function realEngineReady(): boolean {
+  return SCRIPTS.every(f => fs.existsSync(path.join(assetRoot(), f)));
+}
+
+/** A fresh app that does not bundle assets (nothing needs Docker). */
+export function testApp(): App {
+  return new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+}
+
+/** A stack with an account and region, for readable names in templates. */
+export function testStack(app: App = testApp(), id = 'Lake'): Stack {
+  return new Stack(app, id, { env: { account: '123456789012', region: 'us-east-2' } });
+}
+
+/** Synthesize a stack with one InsuranceLake and return it, the lake and the template. */
+export function lakeTemplate(props: InsuranceLakeProps = {}): { stack: Stack; lake: InsuranceLake; template: Template } {
+  const stack = testStack();
+  const lake = new InsuranceLake(stack, 'Lake', { engineAssetPath: engineRoot(), ...props });
+  return { stack, lake, template: Template.fromStack(stack) };
+}
