@@ -11,6 +11,8 @@ import pytest
 
 # Test data is small; a smaller driver heap leaves room for parallel runs on the 2-core machine.
 os.environ.setdefault("INSURANCELAKE_DRIVER_MEMORY", "1g")
+# Python UDF workers must run the venv interpreter (pandas, pyarrow), not whatever python3 is on PATH.
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 ENGINE = Path(__file__).resolve().parents[2] / "assets" / "glue"
 sys.path.insert(0, str(ENGINE))
