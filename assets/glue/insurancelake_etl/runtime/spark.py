@@ -11,11 +11,14 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
+from ..dq.packages import DQ_EXCLUDES, DQ_PACKAGES, write_ivy_settings
+
 # Glue 5.1 component versions (Spark 3.5.6, Scala 2.12, Iceberg 1.10.0).
 ICEBERG_PACKAGE = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
 # XML input files and the xmlstructured transform (Spark 3.5 has no built-in XML source).
 XML_PACKAGE = "com.databricks:spark-xml_2.12:0.18.0"
-CORE_PACKAGES: tuple[str, ...] = (ICEBERG_PACKAGE, XML_PACKAGE)
+# The DQDL evaluator (Deequ) for data quality without Glue (Decision D11); see ``dq/packages.py``.
+CORE_PACKAGES: tuple[str, ...] = (ICEBERG_PACKAGE, XML_PACKAGE, *DQ_PACKAGES)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 
@@ -39,6 +42,8 @@ def build_local_spark(
         .appName(app_name)
         .config("spark.jars.packages", ",".join(packages))
         .config("spark.jars.ivy", ivy_dir())
+        .config("spark.jars.ivySettings", write_ivy_settings(ivy_dir()))
+        .config("spark.jars.excludes", ",".join(DQ_EXCLUDES))
         .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
         .config("spark.sql.catalog.local", "org.apache.iceberg.spark.SparkCatalog")
         .config("spark.sql.catalog.local.type", "hadoop")
