@@ -17,6 +17,7 @@ import {
   TempPrefix, jobArg,
 } from '../contract';
 import { EnvironmentProfile, LakeSettings, resolveLakeSettings } from '../lake-settings';
+import { acknowledgeDocumentWildcards, acknowledgeStatementWildcards } from '../nag-acknowledgements';
 
 /** Packages of requirements.txt that the Glue 5.x image already provides. */
 const GLUE_PROVIDED = new Set(['boto3', 'botocore', 'pandas', 'pyarrow', 'numpy', 'pyspark']);
@@ -134,7 +135,7 @@ export class EtlJobs extends Construct {
           description: 'Glue connections of the InsuranceLake ETL jobs (self-referencing ingress, as Glue requires)',
           allowAllOutbound: true,
         });
-        created.addIngressRule(created, ec2.Port.allTraffic(), 'Glue workers talk to each other');
+        created.addIngressRule(created, ec2.Port.allTcp(), 'Glue requires a self-referencing rule for all TCP ports');
         sg = created;
       }
       this.securityGroup = sg;
@@ -280,42 +281,45 @@ export class EtlJobs extends Construct {
 
   private addGluePermissions(stack: Stack): void {
     const p = this.props;
-    const policy = this.gluePolicy;
     const readBuckets = [p.collectBucket, p.etlScriptsBucket];
     const writeBuckets = [p.cleanseBucket, p.consumeBucket, p.glueTempBucket];
-    policy.addStatements(
-      new iam.PolicyStatement({
-        sid: 'ReadEngine',
-        actions: ['s3:GetObject'],
-        resources: [this.engineAsset.bucket.arnForObjects(this.engineAsset.s3ObjectKey)],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ListLakeBuckets',
-        actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
-        resources: [...readBuckets, ...writeBuckets].map(b => b.bucketArn),
-      }),
+    this.allow(undefined, new iam.PolicyStatement({
+      sid: 'ReadEngine',
+      actions: ['s3:GetObject'],
+      resources: [this.engineAsset.bucket.arnForObjects(this.engineAsset.s3ObjectKey)],
+    }), new iam.PolicyStatement({
+      sid: 'ListLakeBuckets',
+      actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+      resources: [...readBuckets, ...writeBuckets].map(b => b.bucketArn),
+    }), new iam.PolicyStatement({
+      sid: 'LakeKey',
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      resources: [p.encryptionKey.keyArn],
+    }), new iam.PolicyStatement({
+      sid: 'DynamoDBAccess',
+      actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem',
+        'dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      resources: [p.hashValuesTable, p.valueLookupTable, p.multiLookupTable, p.dqResultsTable,
+        ...(p.dataLineageTable ? [p.dataLineageTable] : [])].map(t => t.tableArn),
+    }), new iam.PolicyStatement({
+      sid: 'AthenaAccess',
+      actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+      resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
+    }));
+
+    this.allow('The jobs read source files and configuration under keys that arrive at run time (`<db>/<table>/…`, `etl/…`), so object access is granted on `<bucket>/*` of the Collect and ETL-scripts buckets only.',
       new iam.PolicyStatement({
         sid: 'ReadSourceObjects',
         actions: ['s3:GetObject', 's3:GetObjectVersion'],
         resources: readBuckets.map(b => b.arnForObjects('*')),
-      }),
+      }));
+    this.allow('The jobs write and replace partitions, Iceberg data and temporary files under keys built at run time, so object access is granted on `<bucket>/*` of the Cleanse, Consume and Glue-temp buckets only.',
       new iam.PolicyStatement({
         sid: 'ReadWriteTargetObjects',
         actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         resources: writeBuckets.map(b => b.arnForObjects('*')),
-      }),
-      new iam.PolicyStatement({
-        sid: 'LakeKey',
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: [p.encryptionKey.keyArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'DynamoDBAccess',
-        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem',
-          'dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-        resources: [p.hashValuesTable, p.valueLookupTable, p.multiLookupTable, p.dqResultsTable,
-          ...(p.dataLineageTable ? [p.dataLineageTable] : [])].map(t => t.tableArn),
-      }),
+      }));
+    this.allow('The jobs create Glue Data Catalog databases and tables at run time, named after the Collect folder (`<db>`, `<db>_consume`); their ARNs are not known at deploy time. Scoped to this account and region.',
       new iam.PolicyStatement({
         sid: 'GlueCatalog',
         actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:CreateDatabase', 'glue:GetTable', 'glue:GetTables',
@@ -328,52 +332,46 @@ export class EtlJobs extends Construct {
           stack.formatArn({ service: 'glue', resource: 'table', resourceName: '*/*' }),
           stack.formatArn({ service: 'glue', resource: 'userDefinedFunction', resourceName: '*/*' }),
         ],
-      }),
+      }));
+    this.allow('Glue Data Quality publishes results for rulesets the jobs evaluate at run time (one per table); scoped to this account and region.',
       new iam.PolicyStatement({
         sid: 'GlueDataQuality',
         actions: ['glue:PublishDataQuality'],
         resources: [stack.formatArn({ service: 'glue', resource: 'dataQualityRuleset', resourceName: '*' })],
-      }),
+      }));
+    this.allow('Glue names the continuous-logging log groups and streams under /aws-glue/ per security configuration and job run; access is limited to that prefix.',
       new iam.PolicyStatement({
         sid: 'GlueLogs',
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
-        resources: [
-          stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        ],
-      }),
+        resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }));
+    this.allow('cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the Glue namespace by condition.',
       new iam.PolicyStatement({
         sid: 'GlueMetrics',
         actions: ['cloudwatch:PutMetricData'],
         resources: ['*'],
         conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue' } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'AthenaAccess',
-        actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
-        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
-      }),
+      }));
+    this.allow('Lineage events go to the Amazon DataZone domain configured at run time; scoped to domains of this account and region.',
       new iam.PolicyStatement({
         sid: 'DataZoneLineage',
         actions: ['datazone:PostLineageEvent'],
         resources: [stack.formatArn({ service: 'datazone', resource: 'domain', resourceName: '*' })],
-      }),
-    );
+      }));
     if (this.connections.length > 0) {
-      policy.addStatements(
-        new iam.PolicyStatement({
-          sid: 'GlueConnections',
-          actions: ['glue:GetConnection'],
-          resources: [
-            stack.formatArn({ service: 'glue', resource: 'catalog' }),
-            ...this.connections.map(c => c.connectionArn),
-          ],
-        }),
+      this.allow(undefined, new iam.PolicyStatement({
+        sid: 'GlueConnections',
+        actions: ['glue:GetConnection'],
+        resources: [stack.formatArn({ service: 'glue', resource: 'catalog' }), ...this.connections.map(c => c.connectionArn)],
+      }));
+      this.allow('EC2 Describe* actions support no resource-level permissions; Glue calls them to set up the network of a connection.',
         new iam.PolicyStatement({
           sid: 'NetworkInterfacesDescribe',
           actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints', 'ec2:DescribeSubnets',
             'ec2:DescribeVpcAttribute', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups'],
           resources: ['*'],
-        }),
+        }));
+      this.allow('Glue creates one network interface per worker and run in the connection subnets; interface ids are not known in advance. Scoped to this account and region.',
         new iam.PolicyStatement({
           sid: 'NetworkInterfaces',
           actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:CreateTags', 'ec2:DeleteTags'],
@@ -382,17 +380,14 @@ export class EtlJobs extends Construct {
             stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: '*' }),
             stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: '*' }),
           ],
-        }),
-      );
+        }));
     }
-    acknowledgeWildcards(policy, [
-      'Object ARNs of the lake buckets (`<bucket>/*`): the jobs read and write objects under keys built at run time from the source folder, table and partition.',
-      'Glue Data Catalog databases and tables are created by the jobs at run time, named after the Collect folder (`<db>`, `<db>_consume`), so their ARNs cannot be listed at deploy time.',
-      'Glue writes continuous logs to log groups and streams under /aws-glue/ that it names per job run.',
-      'cloudwatch:PutMetricData has no resource-level permissions; it is limited to the Glue namespace by condition.',
-      'Data quality results and DataZone lineage events are published to rulesets and domains named at run time.',
-      'EC2 Describe* actions have no resource-level permissions; network interfaces for the Glue connections are created per job run.',
-    ].join(' '));
+  }
+
+  /** Add statements to the Glue policy; acknowledge their wildcards (if any) with `reason`. */
+  private allow(reason: string | undefined, ...statements: iam.PolicyStatement[]): void {
+    this.gluePolicy.addStatements(...statements);
+    if (reason) acknowledgeStatementWildcards(this.gluePolicy, statements, reason);
   }
 
   private deployConfiguration(configurationPath: string): s3deploy.BucketDeployment {
@@ -417,11 +412,14 @@ export class EtlJobs extends Construct {
     });
     p.encryptionKey.grantEncryptDecrypt(deployment.handlerRole);
     const handler = deployment.handlerRole.node.scope;
+    const defaultPolicy = deployment.handlerRole.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+    if (handler && defaultPolicy) {
+      acknowledgeDocumentWildcards(handler, defaultPolicy.document, 'CDK BucketDeployment custom resource: aws-cdk-lib grants its handler read on the asset and read/write/delete on the destination bucket (`etl/*` objects) with wildcard S3 and KMS actions, to sync the configuration folder.');
+    }
     if (handler) {
       const why = 'CDK BucketDeployment custom resource: its singleton Lambda, runtime and role are managed by aws-cdk-lib and run only during deployments.';
       Validations.of(handler).acknowledge(
-        { id: 'AwsSolutions-IAM4', reason: `${why} It uses the AWSLambdaBasicExecutionRole managed policy for its logs.` },
-        { id: 'AwsSolutions-IAM5', reason: `${why} It copies every object of the configuration asset into etl/ of the scripts bucket, so object ARNs end in /*.` },
+        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `${why} It uses the AWSLambdaBasicExecutionRole managed policy for its logs.` },
         { id: 'AwsSolutions-L1', reason: `${why} The runtime version is chosen by aws-cdk-lib.` },
         { id: 'HIPAA.Security-LambdaConcurrency', reason: `${why} Invoked once per deployment; no concurrency limit needed.` },
         { id: 'HIPAA.Security-LambdaDLQ', reason: `${why} Invoked synchronously by CloudFormation, which reports failures.` },
@@ -486,7 +484,7 @@ export class EtlJobs extends Construct {
         }),
       ],
     });
-    acknowledgeWildcards(policy, 'Consumers query tables the jobs create at run time: object ARNs of Cleanse, Consume and the Athena results bucket end in /*; Athena list actions, lakeformation:GetDataAccess and the Glue catalog reads have no narrower resource, as in the reference consumer policy.');
+    acknowledgeDocumentWildcards(policy, policy.document, 'Consumers read the tables the jobs create at run time: object access on `<bucket>/*` of Cleanse and Consume, Athena results in the Glue-temp bucket, any data catalog of this account; Athena list actions, lakeformation:GetDataAccess and Glue catalog reads support no narrower resource (as in the reference consumer policy).');
     return policy;
   }
 }
@@ -512,10 +510,4 @@ function readAdditionalModules(requirementsFile: string): string[] {
     .map(line => line.replace(/#.*/, '').trim())
     .filter(line => line.length > 0)
     .filter(line => !GLUE_PROVIDED.has(line.split(/[=<>!~;[ ]/)[0].toLowerCase()));
-}
-
-function acknowledgeWildcards(scope: Construct, reason: string): void {
-  Validations.of(scope).acknowledge(
-    { id: 'AwsSolutions-IAM5', reason },
-  );
 }

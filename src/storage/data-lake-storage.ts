@@ -148,6 +148,7 @@ export class DataLakeStorage extends Construct {
       { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: 'This is the server-access-log destination of the lake; logging it into itself would create a log loop.' },
       { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: 'S3 server access logs can only be delivered to buckets encrypted with SSE-S3, not SSE-KMS.' },
       { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: 'S3 server access logs can only be delivered to buckets encrypted with SSE-S3, not SSE-KMS.' },
+      ...REPLICATION_ACKS,
     );
     return bucket;
   }
@@ -179,13 +180,16 @@ export class DataLakeStorage extends Construct {
       resources: [bucket.arnForObjects('*')],
       conditions: { Bool: { 'aws:SecureTransport': 'false' } },
     }));
-    Validations.of(bucket).acknowledge(
-      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: 'Cross-region replication is a deployment choice (second region, cost); versioning and PITR protect the data in-region. Add replication on the exposed bucket if required.' },
-      { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: 'Cross-region replication is a deployment choice (second region, cost); versioning and PITR protect the data in-region. Add replication on the exposed bucket if required.' },
-    );
+    Validations.of(bucket).acknowledge(...REPLICATION_ACKS);
     return bucket;
   }
 }
+
+const REPLICATION_REASON = 'Cross-region replication needs a second region and doubles storage cost, so it is the deployer\'s choice; versioning protects objects in-region. Add a replication rule to the exposed bucket where required.';
+const REPLICATION_ACKS = [
+  { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: REPLICATION_REASON },
+  { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: REPLICATION_REASON },
+];
 
 function dataLifecycle(profile: EnvironmentProfile): { expiration?: Duration; noncurrent: Duration; glacier?: Duration } {
   switch (profile) {
