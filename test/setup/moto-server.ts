@@ -47,7 +47,8 @@ export default async function globalSetup(): Promise<void> {
   });
   const python = out.trim().split('\n').pop()!.trim();
   const port = await freePort();
-  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  // moto.server, with Step Functions timestamps as epoch numbers (see moto_server.py).
+  const child = spawn(python, [path.join(__dirname, 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], {
     cwd: ROOT,
     stdio: 'ignore',
   });

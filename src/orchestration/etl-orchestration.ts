@@ -1,0 +1,375 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { EtlOrchestrationProps } from './etl-orchestration-props';
+import { DependencyTriggerFunction } from './lambda/dependency-trigger-function';
+import { JobAuditorFunction } from './lambda/job-auditor-function';
+import { TriggerFunction } from './lambda/trigger-function';
+import {
+  AuditStatus, ExecutionInput, JobArg, LambdaEnv, Notification, OrchestrationSuffix, PhysicalName,
+  StateResultPath, StateSuffix, WorkflowConfig, jobArg,
+} from '../contract';
+import { EnvironmentProfile, LakeSettings, resolveLakeSettings } from '../lake-settings';
+
+/** Glue errors retried on every Glue task (infrastructure.md §9.3). */
+const GLUE_RETRY_ERRORS = [
+  'Glue.AWSGlueException',
+  'Glue.ConcurrentRunsExceededException',
+  'Glue.InternalServiceException',
+  'Glue.ResourceNotReadyException',
+  'Glue.ResourceNumberLimitExceededException',
+  'States.Timeout',
+];
+
+/**
+ * The ETL workflow: an S3 trigger Lambda on the Collect bucket, the Step Functions state machine
+ * that runs collect-to-cleanse, cleanse-to-consume and (optionally) entity match, the job auditor,
+ * the notification topic and the dependency trigger.
+ *
+ * The state names, the execution input, the Glue arguments, the ResultPaths and the SNS message are
+ * InsuranceLake's, so existing configuration, Redshift settings and subscribers keep working. Unlike
+ * the reference, the auditor and SNS steps are caught (a failing auditor still sends "Job Failed"),
+ * and the asynchronously invoked Lambdas have a dead-letter queue.
+ *
+ * @example
+ * new EtlOrchestration(this, 'Orchestration', {
+ *   encryptionKey: storage.encryptionKey,
+ *   collectBucket: storage.collectBucket,
+ *   etlScriptsBucket: jobs.etlScriptsBucket,
+ *   jobAuditTable: tables.jobAuditTable,
+ *   collectToCleanseJob: jobs.collectToCleanseJob,
+ *   cleanseToConsumeJob: jobs.cleanseToConsumeJob,
+ *   consumeEntityMatchJob: jobs.consumeEntityMatchJob,
+ *   notificationEmails: ['data-team@example.com'],
+ * });
+ */
+export class EtlOrchestration extends Construct {
+  /** The ETL state machine (`{env}-{prefix}-etl-state-machine`). */
+  public readonly stateMachine: sfn.IStateMachine;
+  /** Notification topic: "Job Completed" / "Job Failed" with the message attribute `status`. */
+  public readonly notificationTopic: sns.ITopic;
+  /** The Collect-bucket trigger (`{env}-{prefix}-etl-trigger`). */
+  public readonly triggerFunction: lambda.IFunction;
+  /** The job auditor (`{env}-{prefix}-etl-status-update`). */
+  public readonly jobAuditorFunction: lambda.IFunction;
+  /** The dependency trigger (`{env}-{prefix}-etl-dependency-trigger`), when dependency handling is on. */
+  public readonly dependencyTriggerFunction?: lambda.IFunction;
+  /** Dead-letter queue of the Lambda functions (failed asynchronous invocations land here). */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** Log group of the state machine (level ALL, encrypted with the lake key). */
+  public readonly stateMachineLogGroup: logs.ILogGroup;
+  /** Names of the states, e.g. `DevInsuranceLakeCleanseGlueJobTask`, keyed by their reference suffix. */
+  public readonly stateNames: { [suffix: string]: string };
+
+  private readonly settings: LakeSettings;
+  private readonly props: EtlOrchestrationProps;
+  private readonly retention: logs.RetentionDays;
+
+  constructor(scope: Construct, id: string, props: EtlOrchestrationProps) {
+    super(scope, id);
+    this.props = props;
+    const s = (this.settings = resolveLakeSettings(this, props));
+    this.retention = props.logRetention
+      ?? (s.profile === EnvironmentProfile.DEV ? logs.RetentionDays.ONE_MONTH : logs.RetentionDays.SIX_MONTHS);
+    const prefix = props.logicalIdPrefix ?? 'InsuranceLake';
+    const names: { [suffix: string]: string } = {};
+    for (const suffix of Object.values(StateSuffix)) names[suffix] = `${s.envTitle}${prefix}${suffix}`;
+    this.stateNames = names;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'LambdaDeadLetterQueue', {
+      queueName: PhysicalName.resource(s.env, s.prefix, OrchestrationSuffix.DEAD_LETTER_QUEUE),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    // ---- Notifications ----
+    const topic = new sns.Topic(this, 'NotificationTopic', {
+      topicName: PhysicalName.resource(s.env, s.prefix, OrchestrationSuffix.TOPIC),
+      displayName: 'InsuranceLake ETL Notifications Topic',
+      masterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
+    this.notificationTopic = topic;
+    for (const email of props.notificationEmails ?? []) {
+      topic.addSubscription(new subs.EmailSubscription(email));
+    }
+    // SNS uses the key on behalf of this account's topics (delivery to subscribers).
+    props.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'SnsEncryptedTopicsKeyAccess',
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+
+    // ---- Job auditor and state machine ----
+    const auditor = this.createFunction('JobAuditor', OrchestrationSuffix.STATUS_UPDATE, JobAuditorFunction,
+      'ETL Step Functions workflow triggered handler to update DynamoDB in case of success or failure',
+      { [LambdaEnv.DYNAMODB_TABLE_NAME]: props.jobAuditTable.tableName });
+    this.jobAuditorFunction = auditor;
+
+    this.stateMachineLogGroup = new logs.LogGroup(this, 'StateMachineLogGroup', {
+      retention: this.retention,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: s.removalPolicy,
+    });
+    const machine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: PhysicalName.resource(s.env, s.prefix, OrchestrationSuffix.STATE_MACHINE),
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition(auditor, topic)),
+      tracingEnabled: true,
+      logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    // Publishing to the KMS-encrypted topic.
+    machine.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [props.encryptionKey.keyArn],
+    }));
+    this.stateMachine = machine;
+
+    // ---- Trigger ----
+    const trigger = this.createFunction('Trigger', OrchestrationSuffix.TRIGGER, TriggerFunction,
+      'Collect S3 Bucket triggered handler to trigger Step Functions workflow', {
+        [LambdaEnv.DYNAMODB_TABLE_NAME]: props.jobAuditTable.tableName,
+        [LambdaEnv.SFN_STATE_MACHINE_ARN]: machine.stateMachineArn,
+        [LambdaEnv.GLUE_SCRIPTS_BUCKET_NAME]: props.etlScriptsBucket.bucketName,
+      });
+    this.grantStartExecution(trigger, machine);
+    trigger.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'EtlScriptsS3Access',
+      // ListBucket makes a missing -dependent.json a NoSuchKey instead of AccessDenied.
+      actions: ['s3:ListBucket'],
+      resources: [props.etlScriptsBucket.bucketArn],
+    }));
+    trigger.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'EtlScriptsS3Read',
+      actions: ['s3:GetObject'],
+      resources: [props.etlScriptsBucket.arnForObjects(`${WorkflowConfig.SPEC_KEY_PREFIX}*`)],
+    }));
+    trigger.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'KmsAccess',
+      actions: ['kms:Decrypt'],
+      resources: [props.encryptionKey.keyArn],
+    }));
+    this.triggerFunction = trigger;
+    if (props.collectNotification ?? true) {
+      props.collectBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(trigger));
+    }
+
+    // ---- Dependency trigger ----
+    if (props.dependencyHandling ?? true) {
+      const dependency = this.createFunction('DependencyTrigger', OrchestrationSuffix.DEPENDENCY_TRIGGER,
+        DependencyTriggerFunction, 'Dependency handler for SNS topic to trigger dependent workflows', {
+          [LambdaEnv.DYNAMODB_TABLE_NAME]: props.jobAuditTable.tableName,
+          [LambdaEnv.SFN_STATE_MACHINE_ARN]: machine.stateMachineArn,
+        });
+      this.grantStartExecution(dependency, machine);
+      topic.addSubscription(new subs.LambdaSubscription(dependency, {
+        filterPolicy: {
+          [Notification.STATUS_ATTRIBUTE]: sns.SubscriptionFilter.stringFilter({ allowlist: [AuditStatus.SUCCEEDED] }),
+        },
+      }));
+      this.dependencyTriggerFunction = dependency;
+    }
+  }
+
+  /** The reference topology (§9.2) with the I6 catches on the auditor and SNS steps. */
+  private definition(auditor: lambda.IFunction, topic: sns.ITopic): sfn.IChainable {
+    const n = this.stateNames;
+    const p = this.props;
+
+    const failed = new sfn.Fail(this, 'EtlFailedState', {
+      stateName: n[StateSuffix.FAILED],
+      error: 'Error',
+      cause: 'End of failure path, root cause from Glue task step',
+    });
+    const notificationFailed = new sfn.Fail(this, 'EtlNotificationFailedState', {
+      stateName: n[StateSuffix.NOTIFICATION_FAILED],
+      error: 'NotificationError',
+      cause: 'The SNS notification could not be published; see notification_error in the execution history',
+    });
+    const failurePublish = this.publish('EtlFailurePublishTask', n[StateSuffix.FAILURE_PUBLISH], topic,
+      Notification.FAILURE_SUBJECT, AuditStatus.FAILED);
+    failurePublish.addCatch(notificationFailed, { resultPath: StateResultPath.NOTIFICATION_ERROR });
+    const failureAudit = this.audit('EtlFailureJobAuditUpdateTask', n[StateSuffix.FAILURE_AUDIT], auditor,
+      'Update DynamoDB Job Audit Table with failure result and error message');
+    // I6: a failing auditor still notifies.
+    failureAudit.addCatch(failurePublish, { resultPath: StateResultPath.STATUS_UPDATE_RESULT });
+    failureAudit.next(failurePublish);
+    failurePublish.next(failed);
+
+    const succeeded = new sfn.Succeed(this, 'EtlSucceededState', { stateName: n[StateSuffix.SUCCEEDED] });
+    const successPublish = this.publish('EtlSuccessPublishTask', n[StateSuffix.SUCCESS_PUBLISH], topic,
+      Notification.SUCCESS_SUBJECT, AuditStatus.SUCCEEDED);
+    successPublish.addCatch(notificationFailed, { resultPath: StateResultPath.NOTIFICATION_ERROR });
+    const successAudit = this.audit('EtlSuccessJobAuditUpdateTask', n[StateSuffix.SUCCESS_AUDIT], auditor,
+      'Update DynamoDB Job Audit Table with success result');
+    // The jobs succeeded but the audit item could not be written: report it as a failure (dependants
+    // stay queued, because their look-back reads the audit table).
+    successAudit.addCatch(failurePublish, { resultPath: StateResultPath.STATUS_UPDATE_RESULT });
+    successAudit.next(successPublish);
+    successPublish.next(succeeded);
+
+    const input = (key: string) => sfn.JsonPath.stringAt(`$.${key}`);
+    const base: { [key: string]: string } = {
+      [jobArg(JobArg.STATE_MACHINE_NAME)]: sfn.JsonPath.stringAt('$$.StateMachine.Name'),
+      [jobArg(JobArg.EXECUTION_ID)]: input(ExecutionInput.EXECUTION_ID),
+      [jobArg(JobArg.SOURCE_KEY)]: input(ExecutionInput.SOURCE_KEY),
+      [jobArg(JobArg.TABLE_NAME)]: input(ExecutionInput.TABLE_NAME),
+      [jobArg(JobArg.P_YEAR)]: input(ExecutionInput.P_YEAR),
+      [jobArg(JobArg.P_MONTH)]: input(ExecutionInput.P_MONTH),
+      [jobArg(JobArg.P_DAY)]: input(ExecutionInput.P_DAY),
+    };
+    const collect = this.glueTask('CollectGlueJobTask', n[StateSuffix.COLLECT], p.collectToCleanseJob,
+      'Collect to Cleanse data load and transform', {
+        ...base,
+        [jobArg(JobArg.SOURCE_PATH)]: input(ExecutionInput.SOURCE_PATH),
+        [jobArg(JobArg.TARGET_DATABASE_NAME)]: input(ExecutionInput.TARGET_DATABASE_NAME),
+        [jobArg(JobArg.BASE_FILE_NAME)]: input(ExecutionInput.BASE_FILE_NAME),
+      }, failureAudit);
+    const cleanse = this.glueTask('CleanseGlueJobTask', n[StateSuffix.CLEANSE], p.cleanseToConsumeJob,
+      'Cleanse to Consume data load and transform', {
+        ...(p.cleanseTaskExtraArguments ?? {}),
+        ...base,
+        [jobArg(JobArg.SOURCE_DATABASE_NAME)]: input(ExecutionInput.TARGET_DATABASE_NAME),
+        [jobArg(JobArg.TARGET_DATABASE_NAME)]: sfn.JsonPath.format('{}_consume', input(ExecutionInput.TARGET_DATABASE_NAME)),
+        [jobArg(JobArg.BASE_FILE_NAME)]: input(ExecutionInput.BASE_FILE_NAME),
+      }, failureAudit);
+
+    const chain = collect.next(cleanse);
+    if (!p.consumeEntityMatchJob) {
+      cleanse.next(successAudit);
+      return chain;
+    }
+    const entityMatch = this.glueTask('EntityMatchGlueJobTask', n[StateSuffix.ENTITY_MATCH], p.consumeEntityMatchJob,
+      'Consume data Entity Matching', {
+        ...base,
+        [jobArg(JobArg.DATABASE_NAME_PREFIX)]: input(ExecutionInput.TARGET_DATABASE_NAME),
+      }, failureAudit);
+    entityMatch.next(successAudit);
+    const choice = new sfn.Choice(this, 'EntityMatchChoice', {
+      stateName: n[StateSuffix.ENTITY_MATCH_CHOICE],
+      comment: 'Decision node to perform Entity Matching based on workflow configuration',
+    });
+    choice.when(sfn.Condition.booleanEquals(`$.${ExecutionInput.ENTITY_MATCH}`, true), entityMatch);
+    choice.otherwise(successAudit);
+    cleanse.next(choice);
+    return chain;
+  }
+
+  private glueTask(id: string, stateName: string, job: glue.IJob, comment: string,
+    args: { [key: string]: string }, onFailure: sfn.IChainable): tasks.GlueStartJobRun {
+    const task = new tasks.GlueStartJobRun(this, id, {
+      stateName,
+      comment,
+      glueJobName: job.jobName,
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      arguments: sfn.TaskInput.fromObject(args),
+      resultPath: StateResultPath.TASK_RESULT,
+      outputPath: '$',
+    });
+    task.addRetry({
+      errors: GLUE_RETRY_ERRORS,
+      maxAttempts: 4,
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    task.addCatch(onFailure, { errors: [sfn.Errors.ALL], resultPath: StateResultPath.TASK_RESULT });
+    return task;
+  }
+
+  private audit(id: string, stateName: string, fn: lambda.IFunction, comment: string): tasks.LambdaInvoke {
+    return new tasks.LambdaInvoke(this, id, {
+      stateName,
+      comment,
+      lambdaFunction: fn,
+      payload: sfn.TaskInput.fromObject({ Input: sfn.JsonPath.entirePayload }),
+      resultPath: StateResultPath.STATUS_UPDATE_RESULT,
+      outputPath: '$',
+      retryOnServiceExceptions: true,
+    });
+  }
+
+  private publish(id: string, stateName: string, topic: sns.ITopic, subject: string, status: string): tasks.SnsPublish {
+    return new tasks.SnsPublish(this, id, {
+      stateName,
+      topic,
+      subject,
+      message: sfn.TaskInput.fromJsonPathAt('$'),
+      messageAttributes: { [Notification.STATUS_ATTRIBUTE]: { value: status } },
+    });
+  }
+
+  /** One of the three functions: arm64, explicit encrypted log group, inline least-privilege role, DLQ. */
+  private createFunction(id: string, suffix: string,
+    kind: new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function,
+    description: string, environment: { [key: string]: string }): lambda.Function {
+    const s = this.settings;
+    const p = this.props;
+    const functionName = PhysicalName.resource(s.env, s.prefix, suffix);
+    const logGroup = new logs.LogGroup(this, `${id}LogGroup`, {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: this.retention,
+      encryptionKey: p.encryptionKey,
+      removalPolicy: s.removalPolicy,
+    });
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Role for InsuranceLake ETL Lambda Functions',
+    });
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogAccess',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'JobAuditTableAccess',
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [p.jobAuditTable.tableArn, `${p.jobAuditTable.tableArn}/index/*`],
+    }));
+    const fn = new kind(this, id, {
+      functionName,
+      description,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: p.lambdaMemorySize ?? 128,
+      timeout: p.lambdaTimeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: p.lambdaReservedConcurrency,
+      environment,
+      role,
+      logGroup,
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    this.deadLetterQueue.grantSendMessages(fn);
+    return fn;
+  }
+
+  private grantStartExecution(fn: lambda.IFunction, machine: sfn.StateMachine): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'StateMachineAccess',
+      actions: ['states:StartExecution'],
+      resources: [machine.stateMachineArn],
+    }));
+    // Duplicate-event detection looks the execution up by its name.
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'StateMachineExecutionRead',
+      actions: ['states:DescribeExecution'],
+      resources: [Stack.of(this).formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${machine.stateMachineName}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+    }));
+  }
+}
