@@ -362,6 +362,8 @@ def read_excel(spark: SparkSession, path: str, options: dict[str, Any], *, file_
         except _SheetNotFound:
             logger.info("sheet %r not found in %s", sheet, file_label or path)
             continue
+        except Exception as error:
+            raise DataError(f"cannot read Excel workbook: {error}", file=file_label or path) from None
         names, types, rows = excel_frame(cells, address, header)
         schema = StructType([StructField(n, t, True) for n, t in zip(names, types, strict=True)])
         logger.info("read sheet %r of %s", sheet, file_label or path)
