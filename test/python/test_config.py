@@ -209,3 +209,14 @@ def test_config_is_read_from_s3(moto_endpoint):
     assert cfg.spec == {"input_spec": {"tsv": {}}}
     assert cfg.mapping_rows == [{"sourcename": "A", "destname": "a"}]
     assert cfg.spec_file == f"s3://{bucket}/etl/transformation-spec/Sales-Policies.json"
+
+
+def test_loggable_spec_drops_the_excel_password_only_from_the_copy(scripts):
+    write(
+        scripts,
+        "etl/transformation-spec/Sales-Policies.json",
+        '{"input_spec": {"excel": {"sheet_names": ["0"], "data_address": "A1", "password": "pw"}}}',
+    )
+    cfg = load(scripts)
+    assert cfg.loggable_spec() == {"input_spec": {"excel": {"sheet_names": ["0"], "data_address": "A1"}}}
+    assert cfg.input_spec["excel"]["password"] == "pw"

@@ -8,6 +8,7 @@ so a bad spec fails before any data is read.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -40,6 +41,14 @@ class JobConfig:
     def input_spec(self) -> dict[str, Any]:
         """The ``input_spec`` object, ``{}`` when the spec has none."""
         return self.spec.get("input_spec") or {}
+
+    def loggable_spec(self) -> dict[str, Any]:
+        """A copy of the spec safe to log: the Excel ``password`` is removed (as the reference pops it)."""
+        spec = copy.deepcopy(self.spec)
+        excel = (spec.get("input_spec") or {}).get("excel")
+        if isinstance(excel, dict):
+            excel.pop("password", None)
+        return spec
 
     @property
     def transform_spec(self) -> dict[str, Any]:
