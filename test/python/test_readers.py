@@ -15,6 +15,7 @@ from pyspark.sql.types import (
     DecimalType,
     DoubleType,
     IntegerType,
+    LongType,
     StringType,
     StructType,
     TimestampType,
@@ -331,6 +332,30 @@ def test_xlsx_defaults_read_first_sheet_with_header_and_spark_excel_types(spark,
     assert tuple(rows[2]) == ("P3", None, None, None, None)
 
 
+@pytest.mark.parametrize(
+    ("values", "data_type", "expected"),
+    [
+        ([1, 2], IntegerType(), [1, 2]),
+        ([1, 3_000_000_000], LongType(), [1, 3_000_000_000]),
+        ([1, 2.5], DoubleType(), [1.0, 2.5]),
+        (["5", "007"], IntegerType(), [5, 7]),
+        (["5", 2.5], DoubleType(), [5.0, 2.5]),
+        (["12345678901234567890"], DecimalType(20, 0), [Decimal("12345678901234567890")]),
+        (["TRUE", "false"], BooleanType(), [True, False]),
+        (["2024-01-31 10:11:12"], TimestampType(), [dt.datetime(2024, 1, 31, 10, 11, 12)]),
+        ([dt.datetime(2024, 1, 31), 5], StringType(), ["2024-01-31 00:00:00", "5"]),
+        ([True, 1], StringType(), ["TRUE", "1"]),
+        ([None, None], StringType(), [None, None]),
+        (["#N/A", 3], IntegerType(), [None, 3]),
+    ],
+)
+def test_excel_column_types_follow_spark_excel_inference(spark, tmp_path, values, data_type, expected):
+    path = workbook(tmp_path / "p.xlsx", {"S": [["key", "v"], *[[i, v] for i, v in enumerate(values)]]})
+    df = read(spark, path)
+    assert df.schema["v"].dataType == data_type
+    assert [r.v for r in df.orderBy("key").collect()] == expected
+
+
 def test_xlsm_is_read_as_excel(spark, tmp_path):
     path = workbook(tmp_path / "p.xlsm", {"Sheet": [["a"], ["x"]]})
     assert read(spark, path).collect()[0].a == "x"
@@ -347,7 +372,7 @@ def test_excel_data_address_sets_the_top_left_cell(spark, tmp_path):
     path = workbook(tmp_path / "p.xlsx", {"S": [["title"], [None, "id", "name"], [None, 1, "a"], [None, 2, "b"]]})
     df = read(spark, path, {"excel": {"sheet_names": ["S"], "data_address": "B2"}})
     assert df.columns == ["id", "name"]
-    assert [tuple(r) for r in df.collect()] == [(1.0, "a"), (2.0, "b")]
+    assert [tuple(r) for r in df.collect()] == [(1, "a"), (2, "b")]
 
 
 def test_excel_data_address_range_limits_rows_and_columns(spark, tmp_path):
@@ -424,8 +449,8 @@ def test_xls_workbook_is_read_with_types(spark, tmp_path):
     path = tmp_path / "p.xls"
     book.save(str(path))
     df = read(spark, path, {"excel": {"sheet_names": ["Legacy"], "data_address": "A1"}})
-    assert [f.dataType for f in df.schema.fields] == [DoubleType(), StringType(), TimestampType()]
-    assert tuple(df.collect()[0]) == (1.0, "a", dt.datetime(2024, 3, 1))
+    assert [f.dataType for f in df.schema.fields] == [IntegerType(), StringType(), TimestampType()]
+    assert tuple(df.collect()[0]) == (1, "a", dt.datetime(2024, 3, 1))
 
 
 def test_corrupt_excel_file_fails(spark, tmp_path):
