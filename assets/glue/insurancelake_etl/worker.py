@@ -1,0 +1,185 @@
+"""A long-lived local Spark worker for the ``insurancelake`` CLI.
+
+The CLI starts ``python -m insurancelake_etl.worker --warehouse DIR`` once and sends it one JSON
+request per line; every Glue task of every execution runs in this process on the same SparkSession,
+so the JVM starts once per ``insurancelake run`` instead of once per job.
+
+Protocol (one JSON object per line each way):
+  request  ``{"id": 1, "op": "job", "job": "collect_to_cleanse", "args": {...}}``
+  response ``{"id": 1, "ok": true, "result": {...}}`` or
+           ``{"id": 1, "ok": false, "error": "<one line>", "kind": "ConfigError"}``
+Operations: ``ping``, ``job``, ``query``, ``shutdown``.
+
+Anything else that writes to stdout (Spark, libraries) is redirected to stderr, so the protocol
+stream carries only responses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+from typing import Any, TextIO
+
+from .args import (
+    COLLECT_REQUIRED,
+    COMMON_OPTIONAL,
+    CONSUME_OPTIONAL,
+    CONSUME_REQUIRED,
+    ENTITY_MATCH_REQUIRED,
+)
+
+LOG = logging.getLogger("insurancelake_etl.worker")
+
+# The jobs the worker runs: module under insurancelake_etl.jobs, required and optional arguments
+# (the same lists the Glue entry scripts check).
+JOBS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "collect_to_cleanse": ("collect_to_cleanse", COLLECT_REQUIRED, COMMON_OPTIONAL),
+    "cleanse_to_consume": ("cleanse_to_consume", CONSUME_REQUIRED, CONSUME_OPTIONAL),
+    "entity_match": ("entity_match", ENTITY_MATCH_REQUIRED, COMMON_OPTIONAL),
+}
+
+
+def _protocol_stream() -> TextIO:
+    """Keep the real stdout for responses and point fd 1 at stderr for everything else."""
+    private = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return os.fdopen(private, "w", buffering=1, encoding="utf-8")
+
+
+def _error_kind(error: BaseException) -> str:
+    return type(error).__name__
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    # Spark analysis errors carry a JVM stack trace after the first line; the first line says it.
+    return text.splitlines()[0] if "\n\tat " in text or "JVM stacktrace" in text else " ".join(text.split())
+
+
+class Worker:
+    """Holds the SparkSession and dispatches requests to the engine."""
+
+    def __init__(self, warehouse: str) -> None:
+        self.warehouse = warehouse
+        self._spark = None
+
+    @property
+    def spark(self):  # noqa: ANN201 - pyspark type imported lazily
+        """The worker's SparkSession, started on first use (the JVM start is the slow part)."""
+        if self._spark is None:
+            from .runtime.local import open_warehouse
+
+            self._spark = open_warehouse(self.warehouse).spark
+        return self._spark
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Run one request and return its result payload (raises on failure)."""
+        op = request.get("op")
+        if op == "ping":
+            return {"pid": os.getpid()}
+        if op == "start":
+            started = time.perf_counter()
+            self.spark.sql("SELECT 1").collect()
+            return {"seconds": round(time.perf_counter() - started, 3)}
+        if op == "job":
+            return self._job(request["job"], request.get("args", {}))
+        if op == "query":
+            return self._query(request["sql"], int(request.get("limit", 1000)))
+        raise ValueError(f"unknown worker operation {op!r}")
+
+    def _job(self, job: str, arguments: dict[str, str]) -> dict[str, Any]:
+        """Run one Glue job in-process with exactly the arguments Glue would pass it.
+
+        ``arguments`` are the job's default arguments merged with the run's, keyed ``--name`` as in
+        the Glue API; they are checked like the entry script checks ``sys.argv``.
+        """
+        from .args import resolve_options
+        from .runtime.local import build_local_runtime
+
+        if job not in JOBS:
+            raise ValueError(f"unknown job {job!r}; expected one of {', '.join(JOBS)}")
+        module_name, required, optional = JOBS[job]
+        argv = [f"{job}.py"]
+        for key, value in arguments.items():
+            argv += [key if key.startswith("--") else f"--{key}", str(value)]
+        args = resolve_options(argv, required, optional)
+        args.setdefault("warehouse", self.warehouse)
+        module = importlib.import_module(f"insurancelake_etl.jobs.{module_name}")
+        started = time.perf_counter()
+        runtime = build_local_runtime(args, self.spark)
+        result = module.run(args, runtime.spark, runtime)
+        runtime.commit()
+        payload = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else {}
+        return {"job": job, "seconds": round(time.perf_counter() - started, 3), **payload}
+
+    def _query(self, sql: str, limit: int) -> dict[str, Any]:
+        df = self.spark.sql(sql)
+        rows = df.limit(limit).collect()
+        return {
+            "columns": [{"name": f.name, "type": f.dataType.simpleString()} for f in df.schema.fields],
+            "rows": [[_jsonable(v) for v in row] for row in rows],
+        }
+
+    def close(self) -> None:
+        """Stop Spark (and with it the JVM)."""
+        if self._spark is not None:
+            self._spark.stop()
+            self._spark = None
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "asDict"):
+        return _jsonable(value.asDict(recursive=True))
+    return str(value)
+
+
+def serve(worker: Worker, requests: TextIO, responses: TextIO) -> None:
+    """Answer requests until ``shutdown`` or end of input."""
+    for line in requests:
+        if not line.strip():
+            continue
+        request: dict[str, Any] = {}
+        try:
+            request = json.loads(line)
+            if request.get("op") == "shutdown":
+                responses.write(json.dumps({"id": request.get("id"), "ok": True, "result": {}}) + "\n")
+                return
+            result = worker.handle(request)
+            reply = {"id": request.get("id"), "ok": True, "result": result}
+        except Exception as error:  # noqa: BLE001 - every failure becomes a response, the worker lives on
+            LOG.debug("request failed", exc_info=True)
+            traceback.print_exc(file=sys.stderr)
+            reply = {"id": request.get("id"), "ok": False, "error": _one_line(error), "kind": _error_kind(error)}
+        responses.write(json.dumps(reply, default=str) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: ``python -m insurancelake_etl.worker --warehouse DIR``."""
+    parser = argparse.ArgumentParser(prog="insurancelake_etl.worker", description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse", required=True, help="local catalog and table data folder")
+    options = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("INSURANCELAKE_LOG_LEVEL", "WARNING"), stream=sys.stderr)
+    responses = _protocol_stream()
+    worker = Worker(options.warehouse)
+    try:
+        serve(worker, sys.stdin, responses)
+    finally:
+        worker.close()
+
+
+if __name__ == "__main__":
+    main()
