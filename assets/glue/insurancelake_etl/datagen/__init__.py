@@ -24,7 +24,7 @@ from ._core import (
     CHUNK_ROWS,
     MAX_ROWS,
     MIN_ROWS,
-    bad_row_mask,
+    bad_row_ordinals,
     check_rows,
     chunk_bounds,
     open_output,
@@ -117,7 +117,7 @@ def iter_chunks(
             claim_chunk, policy_rows=check_rows(policy_rows or rows)
         )
     for number, index in chunk_bounds(rows):
-        yield chunk(seed, number, index, bad_row_mask(index, rows, bad_rows))
+        yield chunk(seed, number, index, bad_row_ordinals(index, rows, bad_rows))
 
 
 def write_dataset(

@@ -61,16 +61,19 @@ def check_rows(rows: int) -> int:
     return rows
 
 
-def bad_row_mask(index: np.ndarray, rows: int, bad_rows: int) -> np.ndarray:
+def bad_row_ordinals(index: np.ndarray, rows: int, bad_rows: int) -> np.ndarray:
     """Which of ``index`` are bad rows: ``bad_rows`` rows spread evenly over the file.
 
-    Row ``k * step + step - 1`` is the ``k``-th bad row (``step = rows // bad_rows``), so exactly
-    ``bad_rows`` rows are bad and their positions do not depend on the seed.
+    Returns, per row, the ordinal ``k`` of the bad row (``-1`` for a good row): row
+    ``k * step + step - 1`` is the ``k``-th bad row (``step = rows // bad_rows``), so exactly
+    ``bad_rows`` rows are bad, their positions do not depend on the seed, and the kinds of damage
+    (chosen by ``k``) rotate evenly.
     """
     if bad_rows <= 0:
-        return np.zeros(len(index), dtype=bool)
+        return np.full(len(index), -1, dtype=np.int64)
     step = max(rows // bad_rows, 1)
-    return ((index % step) == step - 1) & ((index // step) < bad_rows)
+    ordinal = index // step
+    return np.where(((index % step) == step - 1) & (ordinal < bad_rows), ordinal, -1)
 
 
 # Pre-formatted dates, one string per day offset, in the formats the reference samples use.

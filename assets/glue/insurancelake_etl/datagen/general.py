@@ -132,8 +132,8 @@ def policy_chunk(
 ) -> list[tuple[Any, ...]]:
     """Rows (tuples in :data:`POLICY_COLUMNS` order) of general-insurance policies ``index``.
 
-    ``bad`` marks the rows to spoil for data-quality demonstrations; the five kinds of damage
-    rotate: missing policy number, unparseable effective date, negative written premium,
+    ``bad`` holds, per row, the ordinal of the bad row to spoil for data-quality demonstrations
+    (``-1``: a good row); the five kinds of damage rotate: missing policy number, unparseable effective date, negative written premium,
     expiration before effective date, unknown state code with an invalid e-mail address.
     """
     rng = chunk_rng(seed, POLICY_SALT, chunk)
@@ -242,19 +242,14 @@ def policy_chunk(
         "CededPremiumEUR": fmt_eur(ceded),
     }
     cols = {k: list(v) if isinstance(v, np.ndarray) else v for k, v in cols.items()}
-    if bad.any():
-        _spoil_policies(cols, np.flatnonzero(bad), index, eff)
+    if (bad >= 0).any():
+        _spoil_policies(cols, bad, eff)
     return list(zip(*(cols[c] for c in POLICY_COLUMNS)))
 
 
-def _spoil_policies(
-    cols: dict[str, list[Any]],
-    positions: np.ndarray,
-    index: np.ndarray,
-    eff: np.ndarray,
-) -> None:
-    for pos in positions.tolist():
-        kind = int(index[pos]) % 5
+def _spoil_policies(cols: dict[str, list[Any]], bad: np.ndarray, eff: np.ndarray) -> None:
+    for pos in np.flatnonzero(bad >= 0).tolist():
+        kind = int(bad[pos]) % 5
         if kind == 0:
             cols["PolicyNumber"][pos] = ""
         elif kind == 1:
@@ -287,9 +282,9 @@ def claim_chunk(
     start, end = month_bounds(occurred)
     amount = np.round(rng.gamma(1.2, 6000.0, n), 2)
     number = policy_numbers(seed, policy).astype(object)
-    if bad.any():
-        number[bad] = 999
-        amount[bad] = -amount[bad]
+    spoiled = bad >= 0
+    number[spoiled] = 999
+    amount[spoiled] = -amount[spoiled]
     return list(
         zip(
             fmt_dates(start, "yyyy-MM-dd").tolist(),
@@ -383,7 +378,7 @@ def nested_policy_chunk(
                 "profit_center_id": pc,
             },
         }
-        if bad[i]:
+        if bad[i] >= 0:
             del record["PolicyNumber"]
             record["EffectiveDate"] = "not a date"
         lines.append(json.dumps(record, separators=(",", ":")))

@@ -90,8 +90,8 @@ def life_policy_chunk(
     policyid: list[Any] = (500_000_000 + index).tolist()
     smoking = np.where(smoker, "S", "N").astype(object)
     yearly_s = fmt_money(yearly)
-    if bad.any():
-        for pos in np.flatnonzero(bad).tolist():
+    if (bad >= 0).any():
+        for pos in np.flatnonzero(bad >= 0).tolist():
             policyid[pos] = ""
             smoking[pos] = "X"
             yearly_s[pos] = "-" + yearly_s[pos]
