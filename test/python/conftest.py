@@ -16,6 +16,8 @@ os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 ENGINE = Path(__file__).resolve().parents[2] / "assets" / "glue"
 sys.path.insert(0, str(ENGINE))
+# Python UDF workers import the engine too (on Glue it arrives through --extra-py-files).
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ENGINE), os.environ.get("PYTHONPATH")) if p)
 
 from insurancelake_etl.context import JobContext  # noqa: E402
 from insurancelake_etl.lineage import MemoryLineage  # noqa: E402
