@@ -145,7 +145,7 @@ export class EtlOrchestration extends Construct {
         [LambdaEnv.SFN_STATE_MACHINE_ARN]: machine.stateMachineArn,
         [LambdaEnv.GLUE_SCRIPTS_BUCKET_NAME]: props.etlScriptsBucket.bucketName,
       });
-    this.grantStartExecution(trigger, machine);
+    this.grantStartExecution(trigger, machine, true);
     trigger.addToRolePolicy(new iam.PolicyStatement({
       sid: 'EtlScriptsS3Access',
       // ListBucket makes a missing -dependent.json a NoSuchKey instead of AccessDenied.
@@ -174,7 +174,7 @@ export class EtlOrchestration extends Construct {
           [LambdaEnv.DYNAMODB_TABLE_NAME]: props.jobAuditTable.tableName,
           [LambdaEnv.SFN_STATE_MACHINE_ARN]: machine.stateMachineArn,
         });
-      this.grantStartExecution(dependency, machine);
+      this.grantStartExecution(dependency, machine, false);
       topic.addSubscription(new subs.LambdaSubscription(dependency, {
         filterPolicy: {
           [Notification.STATUS_ATTRIBUTE]: sns.SubscriptionFilter.stringFilter({ allowlist: [AuditStatus.SUCCEEDED] }),
@@ -350,16 +350,22 @@ export class EtlOrchestration extends Construct {
       logGroup,
       deadLetterQueue: this.deadLetterQueue,
     });
-    this.deadLetterQueue.grantSendMessages(fn);
+    // Lambda adds sqs:SendMessage for the dead-letter queue; the queue is KMS-encrypted.
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'DeadLetterQueueKeyAccess',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [p.encryptionKey.keyArn],
+    }));
     return fn;
   }
 
-  private grantStartExecution(fn: lambda.IFunction, machine: sfn.StateMachine): void {
+  private grantStartExecution(fn: lambda.IFunction, machine: sfn.StateMachine, describe: boolean): void {
     fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'StateMachineAccess',
       actions: ['states:StartExecution'],
       resources: [machine.stateMachineArn],
     }));
+    if (!describe) return;
     // Duplicate-event detection looks the execution up by its name.
     fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'StateMachineExecutionRead',
