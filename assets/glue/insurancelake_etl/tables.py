@@ -343,7 +343,8 @@ class TableWriter:
             else:
                 writer = out.writeTo(ident)
                 if changed:
-                    writer = writer.option("mergeSchema", "true")
+                    # Columns are matched by name; a new column may sit before the partition columns.
+                    writer = writer.option("mergeSchema", "true").option("check-ordering", "false")
                 writer.overwritePartitions()
         except AnalysisException as exc:
             if changed:
@@ -382,6 +383,19 @@ class TableWriter:
             logger.info("removing staging folder %s left by an earlier failed write", folder)
             self.fs.delete(folder)
 
+    def _with_kept_partitions(self, df: DataFrame, qualified: str, keys: list[str]) -> DataFrame:
+        """``df`` plus the table's rows of every partition ``df`` does not replace, cast to ``df``'s
+        types (columns the old data lacks become nulls)."""
+        old = self.spark.table(qualified).join(df.select(*keys).distinct(), on=keys, how="left_anti")
+        present = {c.lower() for c in old.columns}
+        aligned = old.select(
+            *[
+                (F.col(f.name) if f.name in present else F.lit(None)).cast(f.dataType).alias(f.name)
+                for f in df.schema.fields
+            ]
+        )
+        return df.unionByName(aligned)
+
     def _write_parquet(
         self,
         df: DataFrame,
@@ -406,6 +420,12 @@ class TableWriter:
                 qualified, existing.columns, existing.partition_keys, data_columns, part_columns, mode
             )
         self._remove_stale_staging(location, existing)
+        if existing is not None and not replace_all and _retyped(existing.columns, data_columns):
+            # Spark 3.5 cannot read a Parquet file whose physical type differs from the catalog's
+            # (int files as bigint), so a type change rewrites the kept partitions with the new types,
+            # in the same atomic switch as the new partition.
+            df = self._with_kept_partitions(df, existing.qualified, keys)
+            replace_all = True
 
         staging = f"{location}/{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
         self.fault("before_write")
@@ -451,6 +471,12 @@ class TableWriter:
             root = _staging_root(old, location)
             if root and root not in still_used:
                 self.fs.delete(root)
+
+
+def _retyped(existing: Sequence[Column], new: Sequence[Column]) -> bool:
+    """Whether a column kept in ``new`` changes its type."""
+    types = {c["Name"]: c["Type"].lower() for c in new}
+    return any(c["Name"] in types and types[c["Name"]] != c["Type"].lower() for c in existing)
 
 
 def _staging_root(partition_location: str, table_location: str) -> str | None:
