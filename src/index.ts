@@ -6,6 +6,8 @@ export * from './tables/etl-tables-props';
 export * from './tables/etl-tables';
 export * from './etl/etl-jobs-props';
 export * from './etl/etl-jobs';
+export * from './orchestration/etl-orchestration-props';
+export * from './orchestration/etl-orchestration';
 export * from './insurance-lake-props';
 export * from './insurance-lake';
 export * from './pipeline/insurance-lake-stage-props';

@@ -3,12 +3,16 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EtlJobs } from './etl/etl-jobs';
 import { TableFormat } from './etl/etl-jobs-props';
 import { InsuranceLakeProps } from './insurance-lake-props';
 import { EnvironmentProfile, resolveLakeSettings } from './lake-settings';
+import { EtlOrchestration } from './orchestration/etl-orchestration';
 import { DataLakeStorage } from './storage/data-lake-storage';
 import { EtlTables } from './tables/etl-tables';
 
@@ -84,6 +88,18 @@ export class InsuranceLake extends Construct {
   public readonly athenaWorkgroupName: string;
   /** Consumer managed policy, unless switched off. */
   public readonly consumerPolicy?: iam.IManagedPolicy;
+  /** The orchestration sub-construct (state machine, Lambdas, topic, Collect notification). */
+  public readonly orchestration: EtlOrchestration;
+  /** The ETL state machine. */
+  public readonly stateMachine: sfn.IStateMachine;
+  /** Notification topic ("Job Completed" / "Job Failed", attribute `status`). */
+  public readonly notificationTopic: sns.ITopic;
+  /** The Collect-bucket trigger Lambda. */
+  public readonly triggerFunction: lambda.IFunction;
+  /** The job-auditor Lambda. */
+  public readonly jobAuditorFunction: lambda.IFunction;
+  /** The dependency-trigger Lambda. */
+  public readonly dependencyTriggerFunction?: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: InsuranceLakeProps = {}) {
     super(scope, id);
@@ -173,9 +189,22 @@ export class InsuranceLake extends Construct {
     this.consumerPolicy = this.etl.consumerPolicy;
 
     // ---- Orchestration ------------------------------------------------------------------------
-    // EtlOrchestration (src/orchestration/) is composed here: state machine, Lambdas, SNS topic with
-    // `notificationEmails`, and the Collect-bucket notification. Everything it needs is exposed above.
-    // --------------------------------------------------------------------------------------------
+    this.orchestration = new EtlOrchestration(this, 'Orchestration', {
+      ...common,
+      encryptionKey: this.encryptionKey,
+      collectBucket: this.collectBucket,
+      etlScriptsBucket: this.etlScriptsBucket,
+      jobAuditTable: this.jobAuditTable,
+      collectToCleanseJob: this.collectToCleanseJob,
+      cleanseToConsumeJob: this.cleanseToConsumeJob,
+      consumeEntityMatchJob: this.consumeEntityMatchJob,
+      notificationEmails: this.notificationEmails,
+    });
+    this.stateMachine = this.orchestration.stateMachine;
+    this.notificationTopic = this.orchestration.notificationTopic;
+    this.triggerFunction = this.orchestration.triggerFunction;
+    this.jobAuditorFunction = this.orchestration.jobAuditorFunction;
+    this.dependencyTriggerFunction = this.orchestration.dependencyTriggerFunction;
 
     Tags.of(this).add(`${s.prefix}:environment`, s.env);
     Tags.of(this).add(`${s.prefix}:application`, 'insurancelake');

@@ -9,7 +9,7 @@ beforeEach(async () => {
   process.env[LambdaEnv.DYNAMODB_TABLE_NAME] = table;
 });
 
-const state = (executionId: string, taskresult: unknown) => ({
+const state = (executionId: string, taskresult: any) => ({
   Input: {
     target_database_name: 'Sales', source_key: 'Sales/Policies', table_name: 'Policies', execution_id: executionId,
     p_year: '2023', p_month: '01', p_day: '01', entity_match: false, taskresult,
