@@ -195,3 +195,47 @@ def run_collect(spark: Any, args: dict[str, str]) -> Any:
 
     runtime = build_local_runtime(args, spark)
     return collect_to_cleanse.run(args, spark, runtime)
+
+
+def consume_args(
+    ws: Workspace,
+    tables: dict[str, str],
+    *,
+    database: str,
+    table: str,
+    file_name: str,
+    partition: tuple[str, str, str] = ("2024", "07", "01"),
+    environment: str = "Dev",
+) -> dict[str, str]:
+    """The Cleanse→Consume job arguments (reference §6.1) after ``<DB>/<TBL>/<file>`` was collected."""
+    year, month, day = partition
+    return {
+        "JOB_NAME": "bench-cleanse-to-consume",
+        "JOB_RUN_ID": f"jr_bench-{uuid.uuid4()}",
+        "environment": environment,
+        "TempDir": ws.temp.as_uri() + "/etl/cleanse_to_consume/",
+        "txn_bucket": ws.scripts.as_uri(),
+        "txn_sql_prefix_path": "/etl/transformation-sql/",
+        "source_bucket": ws.cleanse.as_uri(),
+        "target_bucket": (ws.root / "consume").as_uri(),
+        "dq_results_table": tables["dq_results_table"],
+        "state_machine_name": "bench-state-machine",
+        "execution_id": str(uuid.uuid4()),
+        "source_key": f"{database}/{table}",
+        "source_database_name": database,
+        "target_database_name": f"{database}_consume",
+        "table_name": table,
+        "base_file_name": file_name,
+        "p_year": year,
+        "p_month": month,
+        "p_day": day,
+    }
+
+
+def run_consume(spark: Any, args: dict[str, str]) -> Any:
+    """Run the Cleanse→Consume job in-process on ``spark``; returns its JobResult."""
+    from insurancelake_etl.jobs import cleanse_to_consume
+    from insurancelake_etl.runtime.local import build_local_runtime
+
+    runtime = build_local_runtime(args, spark)
+    return cleanse_to_consume.run(args, spark, runtime)
