@@ -39,8 +39,10 @@ class MemoryLineage:
 
 
 def make_lineage(args: dict[str, Any]) -> LineageRecorder:
-    """The lineage recorder for a job's arguments: records go to ``--data_lineage_table`` when given.
+    """The lineage recorder for a job's arguments: a DynamoDB recorder writing to
+    ``--data_lineage_table`` when that argument is given (reference §17.1), else :class:`NoLineage`."""
+    if not args.get("data_lineage_table"):
+        return NoLineage()
+    from .lineage_dynamodb import DynamoDbLineage
 
-    Until the DynamoDB recorder is installed this returns :class:`NoLineage`.
-    """
-    return NoLineage()
+    return DynamoDbLineage(args)

@@ -15,7 +15,6 @@ from typing import Any, Protocol
 from pyspark.sql import DataFrame
 
 from .context import JobContext
-from .errors import EtlError
 
 
 class DataQuality(Protocol):
@@ -37,8 +36,12 @@ def make_data_quality(rules: dict[str, Any], ctx: JobContext, tables: Any) -> Da
     """The data-quality checker for ``rules`` (the parsed ``dq-<DB>-<TBL>.json``).
 
     ``tables`` is the job's :class:`insurancelake_etl.tables.TableWriter` (quarantine tables are
-    written with it). Empty rules give a pass-through checker.
+    written with it). Empty rules give a pass-through checker. Otherwise the rules are validated
+    (shape and DQDL syntax, naming file, stage and rule) before this returns, and the evaluator is
+    chosen by ``--dq_evaluator`` (see :mod:`insurancelake_etl.dq`).
     """
     if not rules:
         return PassThroughQuality()
-    raise EtlError("data quality rules given but no evaluator is installed", file=ctx.args.get("dq_file"))
+    from .dq import build_data_quality_check
+
+    return build_data_quality_check(rules, ctx, tables)

@@ -1,0 +1,186 @@
+"""Running one stage's rules: warn → quarantine → halt (reference §16.4, §16.5).
+
+- **warn**: dataset-level evaluation; failures are logged (``Data quality checks failed: warning
+  only``) and the job goes on.
+- **quarantine**: row-level evaluation. Rows whose ``DataQualityEvaluationResult`` contains
+  ``Passed`` continue without the outcome columns; rows whose result contains ``Failed`` are written,
+  with the outcome columns (plus ``year``/``month``/``day``/``execution_id`` at ``before_transform``)
+  and ``quarantine_timestamp``, to ``<target_database_name>.<table_name>_quarantine_<stage>`` at
+  ``<target_bucket>/quarantine/<stage>/<source_key>``. That table is created and the job's partition
+  cleared even when no row failed. Quarantining every row fails the run.
+- **halt**: dataset-level evaluation of the data **as it entered the stage** (before quarantine); a
+  failure stops the run with ``Data quality check failed``.
+
+Every action's outcomes go to the DQ results table; quarantine also records lineage
+``dataqualityquarantine`` (one record per rule).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from ..args import partition_values
+from ..context import JobContext
+from ..errors import ConfigError, DataError
+from ..tables import PARTITION_KEYS, TableWriter
+from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, RuleOutcome
+from .results import ResultsSink
+from .rules import DqRules
+
+logger = logging.getLogger(__name__)
+
+RESULT_COLUMN = "DataQualityEvaluationResult"
+
+
+def evaluation_context(source_key: str, stage: str, action: str) -> str:
+    """Glue's ``dataQualityEvaluationContext``: ``<source_key with - for />-<stage>-<action>``."""
+    return f"{source_key.replace('/', '-')}-{stage}-{action}"
+
+
+def quarantine_table_name(table: str, stage: str) -> str:
+    """``<table>_quarantine_<stage>`` (singular stage names, kept as the reference)."""
+    return f"{table}_quarantine_{stage}"
+
+
+class DataQualityCheck:
+    """The data-quality checker the jobs call at each stage (``run(df, stage)``)."""
+
+    def __init__(
+        self,
+        rules: DqRules,
+        ctx: JobContext,
+        tables: TableWriter | None,
+        evaluator: DqEvaluator,
+        results: ResultsSink,
+    ) -> None:
+        self.rules = rules
+        self.ctx = ctx
+        self.tables = tables
+        self.evaluator = evaluator
+        self.results = results
+
+    @property
+    def args(self) -> dict[str, Any]:
+        """The job arguments."""
+        return self.ctx.args
+
+    def run(self, df: DataFrame, stage: str) -> DataFrame:
+        """Apply ``stage``'s warn, quarantine and halt rules; the rows that continue."""
+        if not self.rules.has_rules(stage):
+            return df
+        original = df
+        warn = [r.text for r in self.rules.stage_rules(stage, "warn")]
+        if warn:
+            outcomes = self._evaluate(original, warn, stage, "warn")
+            if any(o.failed for o in outcomes):
+                logger.warning("Data quality checks failed: warning only")
+                self._log_failures(outcomes, stage, "warn")
+
+        quarantine = self.rules.stage_rules(stage, "quarantine")
+        if quarantine:
+            df = self._quarantine(original, [r.text for r in quarantine], [r.raw for r in quarantine], stage)
+
+        halt = [r.text for r in self.rules.stage_rules(stage, "halt")]
+        if halt:
+            outcomes = self._evaluate(original, halt, stage, "halt")
+            if any(o.failed for o in outcomes):
+                self._log_failures(outcomes, stage, "halt")
+                raise DataError("Data quality check failed")
+        return df
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def _evaluate(self, df: DataFrame, rules: list[str], stage: str, action: str) -> list[RuleOutcome]:
+        context = evaluation_context(self.ctx.dataset, stage, action)
+        outcomes = self.evaluator.evaluate(df, rules, context)
+        self.results.write(outcomes, stage, action)
+        return outcomes
+
+    def _quarantine(self, df: DataFrame, rules: list[str], raw_rules: list[str], stage: str) -> DataFrame:
+        context = evaluation_context(self.ctx.dataset, stage, "quarantine")
+        outcomes, rows = self.evaluator.evaluate_rows(df, rules, context)
+        self.results.write(outcomes, stage, "quarantine")
+        self._log_failures(outcomes, stage, "quarantine")
+
+        rows = rows.cache()
+        result = F.col(RESULT_COLUMN)
+        # One Spark job counts both kinds of rows.
+        counts = rows.agg(
+            F.sum(F.when(result.contains("Passed"), 1).otherwise(0)).alias("passed"),
+            F.sum(F.when(result.contains("Failed"), 1).otherwise(0)).alias("failed"),
+        ).collect()[0]
+        passed_count, failed_count = int(counts["passed"] or 0), int(counts["failed"] or 0)
+
+        failed = rows.filter(result.contains("Failed"))
+        if stage == "before_transform":
+            year, month, day = partition_values(self.args["p_year"], self.args["p_month"], self.args["p_day"])
+            failed = failed.withColumns(
+                {
+                    "year": F.lit(year),
+                    "month": F.lit(month),
+                    "day": F.lit(day),
+                    "execution_id": F.lit(str(self.args.get("execution_id", ""))),
+                }
+            )
+        failed = failed.withColumn("quarantine_timestamp", F.current_timestamp())
+        self._write_quarantine(failed, stage, failed_count)
+        self.ctx.lineage.update_lineage(failed, self.ctx.dataset, "dataqualityquarantine", transform=raw_rules)
+
+        if failed_count and not passed_count:
+            raise DataError("Data quality check quarantined all rows")
+        if failed_count:
+            logger.warning("Data quality check quarantined %d rows at %s", failed_count, stage)
+        return rows.filter(result.contains("Passed")).drop(*ROW_OUTCOME_COLUMNS)
+
+    def _write_quarantine(self, failed: DataFrame, stage: str, failed_count: int) -> None:
+        """Create the quarantine table when absent, clear the job's partition, write the failed rows."""
+        if self.tables is None:
+            raise ConfigError("quarantine rules need a table writer for the quarantine table")
+        database = self.args["target_database_name"]
+        table = quarantine_table_name(self.args["table_name"], stage)
+        location = f"{self.args['target_bucket']}/quarantine/{stage}/{self.args['source_key']}"
+        missing = [k for k in PARTITION_KEYS if k not in failed.columns]
+        if missing:
+            raise DataError(
+                f"quarantine rows at {stage} need the partition columns {', '.join(PARTITION_KEYS)}; "
+                f"the data has no {', '.join(missing)}"
+            )
+        values = partition_values(self.args["p_year"], self.args["p_month"], self.args["p_day"])
+        clear_partition(self.tables, database, table, location, values)
+        to_write = failed if failed_count else failed.limit(0)
+        self.tables.replace_partition(
+            to_write, database, table, location, allow_schema_change="permissive", partition_keys=PARTITION_KEYS
+        )
+        logger.info("quarantine table %s: %d rows at %s", self.tables.table_name(database, table), failed_count, stage)
+
+    def _log_failures(self, outcomes: list[RuleOutcome], stage: str, action: str) -> None:
+        for outcome in outcomes:
+            if outcome.failed:
+                logger.warning("DQ %s %s rule failed: %s (%s)", stage, action, outcome.rule, outcome.failure_reason or "")
+
+
+def clear_partition(tables: TableWriter, database: str, table: str, location: str, values: tuple[str, ...]) -> None:
+    """Remove partition ``values`` (year, month, day) of an existing table; nothing when the table
+    does not exist yet."""
+    if tables.format == "ICEBERG":
+        ident = tables.table_name(database, table)
+        if not tables.spark.catalog.tableExists(ident):
+            return
+        condition = " AND ".join(f"`{k}` = '{v}'" for k, v in zip(PARTITION_KEYS, values, strict=True))
+        tables.spark.sql(f"DELETE FROM {ident} WHERE {condition}")
+        return
+    catalog = tables.parquet_catalog
+    assert catalog is not None
+    existing = catalog.get_table(database, table)
+    if existing is None or tuple(values) not in existing.partitions:
+        return
+    from dataclasses import replace
+
+    partitions = dict(existing.partitions)
+    old = partitions.pop(tuple(values))
+    catalog.commit(replace(existing, partitions=partitions))
+    tables.fs.delete(old)
