@@ -218,3 +218,17 @@ def test_xmlstructured_parses_nested_tags(spark, ctx):
     assert rows[1].cntorgp.cntorg == "TestData"
     assert rows[2].cntorgp.cntorg == "TestData2"
     assert rows[2].metd == 20230551
+
+
+def test_jsonexpandmap_on_a_struct_of_structs_keeps_the_value_struct(spark, ctx):
+    # The nested-policy sample expands the insured address struct {Primary: {...}, Billing: {...}}.
+    address = "struct<city:string,state:string,zip:string>"
+    df = spark.createDataFrame(
+        [(1, (("Columbus", "OH", "43004"), ("Dayton", "OH", "45390")))],
+        f"policy int, addresses struct<Primary:{address},Billing:{address}>",
+    )
+    spec = [{"field": "address", "source": "addresses", "index_field": "i", "key_field": "addresstype"}]
+    out = jsonexpandmap(df, spec, ctx)
+    assert out.schema["address"].dataType.simpleString() == address
+    rows = sorted((r.i, r.addresstype, r.address.city) for r in out.collect())
+    assert rows == [(1, "Primary", "Columbus"), (2, "Billing", "Dayton")]
