@@ -97,7 +97,7 @@ def _float_text(value: Column) -> Column:
         .when(F.isnan(number), lit("nan"))
         .when(magnitude == float("inf"), F.concat(sign, lit("inf")))
         .when(magnitude == 0, F.concat(sign, lit("0.0")))
-        .otherwise(F.concat(sign, _float_layout(_bind(magnitude, shortest))))
+        .otherwise(F.concat(sign, _bind(_bind(magnitude, shortest), _float_layout)))
     )
 
 
