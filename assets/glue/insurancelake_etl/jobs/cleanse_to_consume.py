@@ -106,8 +106,12 @@ def run(
             df = df.cache()
             rows = df.count()
         location = f"{args['target_bucket']}/{source_db}/{target_table}"
-        writer.replace_table(df, target_db, target_table, location, allow_schema_change="permissive", partition_keys=PARTITION_KEYS)
-        df.unpersist()
+        try:
+            writer.replace_table(
+                df, target_db, target_table, location, allow_schema_change="permissive", partition_keys=PARTITION_KEYS
+            )
+        finally:
+            df.unpersist()
         result.rows_read = rows
         result.rows_written = rows
         result.table = writer.table_name(target_db, target_table)

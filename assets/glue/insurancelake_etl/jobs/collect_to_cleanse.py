@@ -11,7 +11,7 @@ import os
 import uuid
 from typing import Any
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from .. import config, mapping, objectstore, readers
 from ..args import default_allow_schema_change, partition_values
@@ -21,7 +21,7 @@ from ..errors import DataError
 from ..lineage import LineageRecorder, make_lineage
 from ..quality_hooks import make_data_quality
 from ..runtime import Runtime
-from ..tables import PARTITION_KEYS, partition_path
+from ..tables import PARTITION_KEYS, TableWriter, partition_path
 from ..transforms import run_transforms
 from . import JobResult
 
@@ -40,13 +40,10 @@ def run(
     args = dict(args)
     args.setdefault("JOB_RUN_ID", f"jr_local-{uuid.uuid4()}")
     database, table = args["target_database_name"], args["table_name"]
-    src_dashes = f"{database}-{table}"
 
     # 1. Arrow for pandas conversions.
     spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
-    # 2. Extension and input path.
-    ext = os.path.splitext(args["base_file_name"])[1]
-    input_path = f"{args['source_bucket']}/{args['source_path']}/{args['base_file_name']}"
+    # 2. Extension and input path: see _steps.
     # 3. Partition values (strings; month/day zero-padded).
     year, month, day = partition_values(args["p_year"], args["p_month"], args["p_day"])
     # 4. Environment default of allow_schema_change.
@@ -60,10 +57,40 @@ def run(
     ctx = JobContext(spark=spark, args=args, lineage=recorder, spec_file=job_config.spec_file or "transformation spec")
     writer = runtime.table_writer(args.get("table_format"), fault=fault)
 
-    # 8. Read the input.
+    # 8. Read the input. Cached frames are released when the job ends, so a later run in the same
+    # session (the local runner) reads the file again instead of reusing an equal cached plan.
+    cached: list[DataFrame] = []
+    try:
+        return _steps(args, spark, ctx, job_config, writer, cached, mode=mode, partition=(year, month, day))
+    finally:
+        for frame in cached:
+            frame.unpersist()
+
+
+def _steps(
+    args: dict[str, str],
+    spark: SparkSession,
+    ctx: JobContext,
+    job_config: config.JobConfig,
+    writer: TableWriter,
+    cached: list[DataFrame],
+    *,
+    mode: str,
+    partition: tuple[str, str, str],
+) -> JobResult:
+    """Steps 8 to 19 of §5.2."""
+    database, table = args["target_database_name"], args["table_name"]
+    src_dashes = f"{database}-{table}"
+    input_spec = job_config.input_spec
+    recorder = ctx.lineage
+    ext = os.path.splitext(args["base_file_name"])[1]
+    input_path = f"{args['source_bucket']}/{args['source_path']}/{args['base_file_name']}"
+    year, month, day = partition
+
     df = readers.read_input(spark, input_path, input_spec, mapping_rows=job_config.mapping_rows, file_label=input_path)
     # 9. Cache, lineage, data-quality checker.
     df = df.cache()
+    cached.append(df)
     recorder.update_lineage(df, ctx.dataset, "read", info={"format": ext, "path": input_path})
     recorder.update_lineage(df, ctx.dataset, "numericaudit")
     quality = make_data_quality(job_config.dq_rules, _dq_ctx(ctx, job_config.dq_file), writer)
@@ -108,6 +135,7 @@ def run(
     # 16-19. Catalog policy, then atomic replacement of the partition (D10).
     location = f"{args['target_bucket']}/{args['source_key']}"
     df = df.cache()
+    cached.append(df)
     rows_written = df.count()
     writer.replace_partition(
         df,
@@ -118,12 +146,11 @@ def run(
         partition_keys=PARTITION_KEYS,
         table_description=input_spec.get("table_description"),
     )
-    df.unpersist()
     result = JobResult(
         rows_read=rows_read,
         rows_written=rows_written,
         table=writer.table_name(database, table),
-        partition=partition_path(PARTITION_KEYS, (year, month, day)),
+        partition=partition_path(PARTITION_KEYS, partition),
     )
     logger.info("collect_to_cleanse wrote %d rows to %s %s", rows_written, result.table, result.partition)
     return result
