@@ -6,6 +6,16 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { InsuranceLake, InsuranceLakeProps } from '../src';
 import { assetRoot } from '../src/etl/asset-root';
 
+// aws-cdk-lib runs its CloudFormation validation (a WASM rule engine) on every synthesis; it costs
+// seconds per stack, so these unit tests switch it off for their own duration. One test in
+// insurance-lake.test.ts runs it on the full stack.
+const previousValidation = process.env.CDK_VALIDATION;
+process.env.CDK_VALIDATION = 'false';
+afterAll(() => {
+  if (previousValidation === undefined) delete process.env.CDK_VALIDATION;
+  else process.env.CDK_VALIDATION = previousValidation;
+});
+
 const SCRIPTS = ['etl_collect_to_cleanse.py', 'etl_cleanse_to_consume.py', 'etl_consume_entity_match.py'];
 
 /**

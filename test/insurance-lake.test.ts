@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { InsuranceLake, EnvironmentProfile, TableFormat } from '../src';
@@ -57,6 +59,21 @@ describe('InsuranceLake', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       BucketName: { 'Fn::Join': ['', ['dev-insurancelake-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, '-collect']] },
     });
+  });
+
+  test('the full default stack passes aws-cdk-lib\'s CloudFormation validation', () => {
+    const saved = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'true';
+    try {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      new InsuranceLake(testStack(app), 'Lake', { engineAssetPath: engineRoot() });
+      const assembly = app.synth();
+      const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+      const violations = (report.pluginReports ?? []).flatMap((r: any) => r.violations ?? []);
+      expect(violations.filter((v: any) => v.severity === 'error' || v.severity === 'fatal')).toEqual([]);
+    } finally {
+      process.env.CDK_VALIDATION = saved;
+    }
   });
 
   describe('validation', () => {
