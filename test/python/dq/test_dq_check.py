@@ -1,0 +1,248 @@
+"""The stage runner: warn → quarantine → halt, quarantine tables, DQ results in DynamoDB (moto)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from decimal import Decimal
+
+import boto3
+import pytest
+from insurancelake_etl.context import JobContext
+from insurancelake_etl.errors import ConfigError, DataError
+from insurancelake_etl.lineage import MemoryLineage
+from insurancelake_etl.quality_hooks import PassThroughQuality, make_data_quality
+from insurancelake_etl.runtime.local_catalog import LocalParquetCatalog
+from insurancelake_etl.tables import TableWriter
+
+DQ_COLUMNS = ["DataQualityRulesPass", "DataQualityRulesFail", "DataQualityRulesSkip", "DataQualityEvaluationResult"]
+
+
+@pytest.fixture(scope="module")
+def results_table(moto_endpoint) -> str:
+    name = f"dq-results-{uuid.uuid4().hex[:8]}"
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "execution_id", "KeyType": "HASH"},
+            {"AttributeName": "job_id_action_rule", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "execution_id", "AttributeType": "S"},
+            {"AttributeName": "job_id_action_rule", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
+
+
+@pytest.fixture
+def make_ctx(spark, tmp_path, results_table):
+    def build(day: str = "05", **extra: str) -> JobContext:
+        args = {
+            "JOB_NAME": "collect-job",
+            "JOB_RUN_ID": "jr_dq",
+            "execution_id": f"exec-{uuid.uuid4().hex[:8]}",
+            "state_machine_name": "etl-state-machine",
+            "source_key": "DqDb/Policies",
+            "target_database_name": "dqdb",
+            "table_name": f"Policies{uuid.uuid4().hex[:6]}",
+            "target_bucket": (tmp_path / "cleanse").as_uri(),
+            "p_year": "2024",
+            "p_month": "1",
+            "p_day": day,
+            "dq_results_table": results_table,
+            "dq_file": "etl/dq-rules/dq-DqDb-Policies.json",
+            **extra,
+        }
+        return JobContext(spark=spark, args=args, lineage=MemoryLineage(), spec_file=args["dq_file"])
+
+    return build
+
+
+@pytest.fixture
+def writer(spark) -> TableWriter:
+    return TableWriter(spark, table_format="ICEBERG", iceberg_catalog="local")
+
+
+@pytest.fixture
+def policies(spark):
+    return spark.createDataFrame(
+        [("P1", "S", 10.0), ("P2", None, 20.0), ("P3", "N", 30.0), ("P4", "Q", 40.0), ("P5", "S", 50.0)],
+        "policy string, smoker string, premium double",
+    )
+
+
+def quarantined(spark, writer, ctx, stage):
+    return spark.table(writer.table_name("dqdb", f"{ctx.args['table_name']}_quarantine_{stage}"))
+
+
+def test_quarantine_keeps_passing_rows_without_outcome_columns(make_ctx, writer, policies):
+    ctx = make_ctx()
+    check = make_data_quality({"before_transform": {"quarantine_rules": ["ColumnValues 'smoker' in [ 'S','N' ]"]}}, ctx, writer)
+    out = check.run(policies, "before_transform")
+    assert out.columns == ["policy", "smoker", "premium"]
+    assert sorted(r.policy for r in out.collect()) == ["P1", "P3", "P5"]
+
+
+def test_quarantine_writes_exactly_the_failing_rows_with_outcomes_partition_and_timestamp(spark, make_ctx, writer, policies):
+    ctx = make_ctx()
+    rule = "ColumnValues 'smoker' in [ 'S','N' ]"
+    make_data_quality({"before_transform": {"quarantine_rules": [rule]}}, ctx, writer).run(policies, "before_transform")
+    table = quarantined(spark, writer, ctx, "before_transform")
+    assert table.columns == [
+        "policy", "smoker", "premium", *[c.lower() for c in DQ_COLUMNS], "year", "month", "day", "execution_id",
+        "quarantine_timestamp",
+    ]
+    rows = sorted(table.collect(), key=lambda r: r.policy)
+    assert [r.policy for r in rows] == ["P2", "P4"]
+    assert {(r.year, r.month, r.day, r.execution_id) for r in rows} == {("2024", "01", "05", ctx.args["execution_id"])}
+    assert rows[1].dataqualityrulesfail == ['ColumnValues "smoker" in ["S","N"]']
+    assert rows[1].dataqualityevaluationresult == "Failed"
+    assert all(r.quarantine_timestamp is not None for r in rows)
+    assert dict(table.dtypes)["quarantine_timestamp"] == "timestamp"
+
+
+def test_quarantine_table_is_created_even_when_no_row_fails(spark, make_ctx, writer, policies):
+    ctx = make_ctx()
+    rules = {"before_transform": {"quarantine_rules": ["IsComplete 'policy'"]}}
+    out = make_data_quality(rules, ctx, writer).run(policies, "before_transform")
+    assert out.count() == 5
+    table = quarantined(spark, writer, ctx, "before_transform")
+    assert table.count() == 0
+    assert "dataqualityevaluationresult" in table.columns
+
+
+def test_a_clean_rerun_clears_the_partition_of_earlier_quarantined_rows(spark, make_ctx, writer, policies):
+    rules = {"before_transform": {"quarantine_rules": ["ColumnValues 'smoker' in [ 'S','N' ]"]}}
+    first = make_ctx(day="05")
+    other_day = make_ctx(day="06", table_name=first.args["table_name"])
+    make_data_quality(rules, first, writer).run(policies, "before_transform")
+    make_data_quality(rules, other_day, writer).run(policies, "before_transform")
+    clean = policies.filter("smoker in ('S', 'N')")
+    rerun = make_ctx(day="05", table_name=first.args["table_name"])
+    make_data_quality(rules, rerun, writer).run(clean, "before_transform")
+    table = quarantined(spark, writer, first, "before_transform")
+    assert sorted((r.day, r.policy) for r in table.collect()) == [("06", "P2"), ("06", "P4")]
+
+
+def test_quarantining_every_row_fails_the_run_after_writing_them(spark, make_ctx, writer, policies):
+    ctx = make_ctx()
+    rules = {"before_transform": {"quarantine_rules": ["ColumnValues 'premium' > 100"]}}
+    with pytest.raises(DataError) as info:
+        make_data_quality(rules, ctx, writer).run(policies, "before_transform")
+    assert str(info.value) == "Data quality check quarantined all rows"
+    assert isinstance(info.value, RuntimeError)
+    assert quarantined(spark, writer, ctx, "before_transform").count() == 5
+
+
+def test_halt_evaluates_the_data_before_quarantine(make_ctx, writer, policies):
+    ctx = make_ctx()
+    rules = {
+        "before_transform": {
+            "quarantine_rules": ["IsComplete 'smoker'"],
+            "halt_rules": ["IsComplete 'smoker'"],
+        }
+    }
+    with pytest.raises(DataError) as info:
+        make_data_quality(rules, ctx, writer).run(policies, "before_transform")
+    assert str(info.value) == "Data quality check failed"
+
+
+def test_passing_halt_rules_let_the_data_through(make_ctx, writer, policies):
+    ctx = make_ctx()
+    out = make_data_quality({"after_sparksql": {"halt_rules": ["RowCount = 5"]}}, ctx, writer).run(policies, "after_sparksql")
+    assert out.count() == 5
+
+
+def test_failing_warn_rules_only_warn(make_ctx, writer, policies, caplog):
+    ctx = make_ctx()
+    with caplog.at_level(logging.WARNING):
+        out = make_data_quality({"after_transform": {"warn_rules": ["IsComplete 'smoker'"]}}, ctx, writer).run(
+            policies, "after_transform"
+        )
+    assert out is policies
+    assert "Data quality checks failed: warning only" in caplog.text
+
+
+def test_a_stage_without_rules_returns_the_data_unchanged(make_ctx, writer, policies):
+    check = make_data_quality({"after_sparksql": {"halt_rules": ["RowCount = 0"]}}, make_ctx(), writer)
+    assert check.run(policies, "before_transform") is policies
+
+
+def test_after_transform_quarantine_uses_the_data_partition_columns(spark, make_ctx, writer, policies):
+    ctx = make_ctx()
+    df = policies.selectExpr("*", "'2024' as year", "'01' as month", "'05' as day", "'x' as execution_id")
+    make_data_quality({"after_transform": {"quarantine_rules": ["IsComplete 'smoker'"]}}, ctx, writer).run(df, "after_transform")
+    table = quarantined(spark, writer, ctx, "after_transform")
+    assert table.columns[:7] == ["policy", "smoker", "premium", "year", "month", "day", "execution_id"]
+    assert [(r.policy, r.execution_id) for r in table.collect()] == [("P2", "x")]
+
+
+def test_after_sparksql_quarantine_goes_under_the_target_bucket_quarantine_folder(spark, make_ctx, tmp_path, policies):
+    catalog = LocalParquetCatalog(spark, (tmp_path / "wh").as_uri())
+    parquet = TableWriter(spark, table_format="PARQUET", parquet_catalog=catalog)
+    ctx = make_ctx(target_bucket=(tmp_path / "consume").as_uri(), target_database_name="dqdb_consume")
+    df = policies.selectExpr("*", "'2024' as year", "'01' as month", "'05' as day")
+    make_data_quality({"after_sparksql": {"quarantine_rules": ["IsComplete 'smoker'"]}}, ctx, parquet).run(df, "after_sparksql")
+    table = catalog.get_table("dqdb_consume", f"{ctx.args['table_name']}_quarantine_after_sparksql")
+    assert table is not None
+    assert table.location == f"{(tmp_path / 'consume').as_uri()}/quarantine/after_sparksql/DqDb/Policies"
+    assert list(table.partitions) == [("2024", "01", "05")]
+
+
+def test_quarantine_records_lineage_once_per_rule(make_ctx, writer, policies):
+    ctx = make_ctx()
+    rules = ["IsComplete 'smoker'", "ColumnValues 'premium' < 45"]
+    make_data_quality({"before_transform": {"quarantine_rules": rules}}, ctx, writer).run(policies, "before_transform")
+    assert ctx.lineage.calls[-1][1:] == ("dataqualityquarantine", {"transform": rules})
+
+
+def test_every_action_writes_its_outcomes_to_the_results_table(make_ctx, writer, policies, results_table):
+    ctx = make_ctx()
+    rules = {
+        "after_transform": {
+            "warn_rules": ["RowCount > 10"],
+            "quarantine_rules": ["IsComplete 'smoker'"],
+            "halt_rules": ["ColumnExists 'policy'"],
+        }
+    }
+    df = policies.selectExpr("*", "'2024' as year", "'01' as month", "'05' as day")
+    make_data_quality(rules, ctx, writer).run(df, "after_transform")
+    items = boto3.resource("dynamodb").Table(results_table).query(
+        KeyConditionExpression=boto3.dynamodb.conditions.Key("execution_id").eq(ctx.args["execution_id"])
+    )["Items"]
+    by_key = {i["job_id_action_rule"]: i for i in items}
+    assert sorted(by_key) == [
+        "jr_dq-halt-after_transform-ColumnExists \"policy\"",
+        "jr_dq-quarantine-after_transform-IsComplete \"smoker\"",
+        "jr_dq-warn-after_transform-RowCount > 10",
+    ]
+    warn = by_key["jr_dq-warn-after_transform-RowCount > 10"]
+    assert warn["Outcome"] == "Failed"
+    assert warn["rule_action"] == "warn-on-failure"
+    assert warn["ruleset_name"] == "after_transform"
+    assert (warn["job_id"], warn["job_name"], warn["step_function_name"]) == ("jr_dq", "collect-job", "etl-state-machine")
+    assert warn["EvaluatedMetrics"] == {"Dataset.*.RowCount": Decimal("5.0")}
+    assert "does not meet" in warn["FailureReason"]
+    halt = by_key["jr_dq-halt-after_transform-ColumnExists \"policy\""]
+    assert (halt["Outcome"], halt["FailureReason"], halt["rule_action"]) == ("Passed", "", "halt-on-failure")
+
+
+def test_a_dqdl_syntax_error_fails_before_any_data_is_read(make_ctx, writer):
+    rules = {"after_transform": {"halt_rules": ["IsComplete 'a'", "ColumnValues 'b' >"]}}
+    with pytest.raises(ConfigError) as info:
+        make_data_quality(rules, make_ctx(), writer)
+    message = str(info.value)
+    assert message.startswith("etl/dq-rules/dq-DqDb-Policies.json: $.after_transform.halt_rules[1]: DQDL error at column 19")
+    assert "after_transform halt rule 'ColumnValues \"b\" >'" in message
+
+
+def test_a_rule_the_local_evaluator_cannot_evaluate_fails_the_run_naming_it(make_ctx, writer):
+    rules = {"before_transform": {"warn_rules": ["DetectAnomalies 'RowCount'"]}}
+    with pytest.raises(ConfigError, match=r"\$.before_transform.warn_rules\[0\]: .*DetectAnomalies cannot be evaluated"):
+        make_data_quality(rules, make_ctx(), writer)
+
+
+def test_no_rules_give_a_pass_through_checker(make_ctx, writer):
+    assert isinstance(make_data_quality({}, make_ctx(), writer), PassThroughQuality)
