@@ -171,7 +171,7 @@ export const PhysicalName = {
   regional: (env: string, prefix: string, region: string, suffix: string) => `${env}-${prefix}-${region}-${suffix}`,
   /** `alias/{env}-{p}-kms-key` */
   keyAlias: (env: string, prefix: string) => `alias/${env}-${prefix}-kms-key`,
-  /** `{env}_{p_}`: Athena workgroup, carrying the environment (decision I1). */
+  /** `{env}-{p_}`: Athena workgroup, carrying the environment (decision I1). */
   athenaWorkgroup: (env: string, prefix: string) => `${env}-${prefix.replace(/-/g, '_')}`,
 } as const;
 
