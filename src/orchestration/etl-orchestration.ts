@@ -12,15 +12,15 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { EtlOrchestrationProps } from './etl-orchestration-props';
-import { DependencyTriggerFunction } from './lambda/dependency-trigger-function';
-import { JobAuditorFunction } from './lambda/job-auditor-function';
-import { TriggerFunction } from './lambda/trigger-function';
 import {
   AuditStatus, ExecutionInput, JobArg, LambdaEnv, Notification, OrchestrationSuffix, PhysicalName,
   StateResultPath, StateSuffix, WorkflowConfig, jobArg,
 } from '../contract';
 import { EnvironmentProfile, LakeSettings, resolveLakeSettings } from '../lake-settings';
 import { acknowledgeDocumentWildcards } from '../nag-acknowledgements';
+import { DependencyTriggerFunction } from './lambda/dependency-trigger-function';
+import { JobAuditorFunction } from './lambda/job-auditor-function';
+import { TriggerFunction } from './lambda/trigger-function';
 
 /** Glue errors retried on every Glue task (infrastructure.md §9.3). */
 const GLUE_RETRY_ERRORS = [

@@ -186,15 +186,24 @@ export function localTaskHandlers(asl: AslDefinition, services: LocalServices): 
           if (e instanceof TaskError) throw e;
           const failed = e instanceof GlueJobRunFailed;
           const run = {
-            Id: id, JobName: jobName, Arguments: args, StartedOn: started, CompletedOn: new Date().toISOString(),
+            Id: id,
+            JobName: jobName,
+            Arguments: args,
+            StartedOn: started,
+            CompletedOn: new Date().toISOString(),
             JobRunState: failed ? (e as GlueJobRunFailed).jobRunState : 'FAILED',
             ErrorMessage: (e as Error).message,
           };
           throw new TaskError('States.TaskFailed', JSON.stringify(run));
         }
         return {
-          Id: id, JobName: jobName, Arguments: args, Attempt: 0, StartedOn: started,
-          CompletedOn: new Date().toISOString(), JobRunState: 'SUCCEEDED',
+          Id: id,
+          JobName: jobName,
+          Arguments: args,
+          Attempt: 0,
+          StartedOn: started,
+          CompletedOn: new Date().toISOString(),
+          JobRunState: 'SUCCEEDED',
         };
       };
     } else if (/:states:::lambda:invoke$/.test(resource)) {

@@ -1,6 +1,6 @@
-import { handler } from '../../src/orchestration/lambda/dependency-trigger.lambda';
-import { LambdaEnv } from '../../src/contract';
 import { auditItems, createAuditTable, createStateMachine, executions, putAuditItem, snsEvent, unique } from './moto-fixtures';
+import { LambdaEnv } from '../../src/contract';
+import { handler } from '../../src/orchestration/lambda/dependency-trigger.lambda';
 
 let table: string;
 let machine: string;
@@ -19,8 +19,12 @@ const input = (id: string, sourceKey: string) => JSON.stringify({ source_key: so
 
 async function queued(id: string, name: string, dependencyKey: string, status = 'QUEUED'): Promise<void> {
   await putAuditItem(table, {
-    execution_id: id, sfn_execution_name: name, sfn_input: input(id, 'SyntheticGeneralData/CombinedData'),
-    source_key: 'SyntheticGeneralData/CombinedData', job_latest_status: status, job_start_date_int: 1672531200,
+    execution_id: id,
+    sfn_execution_name: name,
+    sfn_input: input(id, 'SyntheticGeneralData/CombinedData'),
+    source_key: 'SyntheticGeneralData/CombinedData',
+    job_latest_status: status,
+    job_start_date_int: 1672531200,
     dependency_key: dependencyKey,
   });
 }

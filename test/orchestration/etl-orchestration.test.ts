@@ -39,8 +39,13 @@ test.each([
   expect(found).toHaveLength(1);
   const p = found[0].Properties;
   expect(p).toMatchObject({
-    Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 128, Timeout: 10, Description: description,
-    Handler: 'index.handler', DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/LambdaDeadLetterQueue/), 'Arn'] } },
+    Runtime: 'nodejs22.x',
+    Architectures: ['arm64'],
+    MemorySize: 128,
+    Timeout: 10,
+    Description: description,
+    Handler: 'index.handler',
+    DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/LambdaDeadLetterQueue/), 'Arn'] } },
     LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/LogGroup/) } },
   });
   expect(Object.keys(p.Environment.Variables).filter((k) => k !== 'AWS_NODEJS_CONNECTION_REUSE_ENABLED').sort()).toEqual([...envVars].sort());
@@ -71,7 +76,8 @@ test('the trigger may list the scripts bucket and read its transformation specs 
         Match.objectLike({ Sid: 'StateMachineAccess', Action: 'states:StartExecution' }),
         Match.objectLike({ Sid: 'EtlScriptsS3Access', Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Scripts'), 'Arn'] } }),
         Match.objectLike({
-          Sid: 'EtlScriptsS3Read', Action: 's3:GetObject',
+          Sid: 'EtlScriptsS3Read',
+          Action: 's3:GetObject',
           Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Scripts'), 'Arn'] }, '/etl/transformation-spec/*']] },
         }),
       ]),

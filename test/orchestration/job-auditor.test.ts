@@ -1,6 +1,6 @@
-import { handler } from '../../src/orchestration/lambda/job-auditor.lambda';
-import { LambdaEnv } from '../../src/contract';
 import { auditItems, createAuditTable, putAuditItem, unique } from './moto-fixtures';
+import { LambdaEnv } from '../../src/contract';
+import { handler } from '../../src/orchestration/lambda/job-auditor.lambda';
 
 let table: string;
 beforeAll(() => { jest.spyOn(console, 'log').mockImplementation(() => undefined); });
@@ -11,15 +11,26 @@ beforeEach(async () => {
 
 const state = (executionId: string, taskresult: any) => ({
   Input: {
-    target_database_name: 'Sales', source_key: 'Sales/Policies', table_name: 'Policies', execution_id: executionId,
-    p_year: '2023', p_month: '01', p_day: '01', entity_match: false, taskresult,
+    target_database_name: 'Sales',
+    source_key: 'Sales/Policies',
+    table_name: 'Policies',
+    execution_id: executionId,
+    p_year: '2023',
+    p_month: '01',
+    p_day: '01',
+    entity_match: false,
+    taskresult,
   },
 });
 
 async function started(executionId: string): Promise<void> {
   await putAuditItem(table, {
-    execution_id: executionId, source_key: 'Sales/Policies', job_latest_status: 'STARTED',
-    job_start_date_int: 1672615800, job_last_updated_timestamp: '2023-01-01 23:30:00.000000', dependency_key: 'None',
+    execution_id: executionId,
+    source_key: 'Sales/Policies',
+    job_latest_status: 'STARTED',
+    job_start_date_int: 1672615800,
+    job_last_updated_timestamp: '2023-01-01 23:30:00.000000',
+    dependency_key: 'None',
   });
 }
 

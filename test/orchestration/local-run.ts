@@ -10,11 +10,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { StateMachine as LocalStateMachine } from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import { EtlOrchestration } from '../../src/orchestration/etl-orchestration';
 import { EtlOrchestrationProps } from '../../src/orchestration/etl-orchestration-props';
+import { handler as auditorHandler } from '../../src/orchestration/lambda/job-auditor.lambda';
 import {
   AslDefinition, LocalServices, installPromiseWithResolvers, localContext, localTaskHandlers, noRetryWaits,
   resolveStateMachineDefinition,
 } from '../../src/orchestration/local-definition';
-import { handler as auditorHandler } from '../../src/orchestration/lambda/job-auditor.lambda';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { StateMachine } = require('aws-local-stepfunctions') as { StateMachine: typeof LocalStateMachine };

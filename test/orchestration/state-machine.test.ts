@@ -1,10 +1,10 @@
-import { LambdaEnv } from '../../src/contract';
-import { GlueJobRunFailed, TaskError } from '../../src/orchestration/local-definition';
-import { handler as trigger } from '../../src/orchestration/lambda/trigger.lambda';
 import { JOB_NAMES, Lake, buildLake, runLocally } from './local-run';
 import {
   auditItems, createAuditTable, createBucket, createStateMachine, executions, putAuditItem, putObject, s3Event, unique,
 } from './moto-fixtures';
+import { LambdaEnv } from '../../src/contract';
+import { handler as trigger } from '../../src/orchestration/lambda/trigger.lambda';
+import { GlueJobRunFailed, TaskError } from '../../src/orchestration/local-definition';
 
 const S = (suffix: string) => `DevInsuranceLake${suffix}`;
 const COLLECT = S('CollectGlueJobTask');
@@ -25,9 +25,17 @@ beforeEach(async () => {
 
 function input(executionId: string, entityMatch = false) {
   return {
-    target_database_name: 'Sales', source_bucketname: 'collect', source_key: 'Sales/Policies',
-    source_path: 'Sales/Policies/2024', base_file_name: 'policies.csv', p_year: '2024', p_month: '01', p_day: '01',
-    table_name: 'Policies', execution_id: executionId, entity_match: entityMatch,
+    target_database_name: 'Sales',
+    source_bucketname: 'collect',
+    source_key: 'Sales/Policies',
+    source_path: 'Sales/Policies/2024',
+    base_file_name: 'policies.csv',
+    p_year: '2024',
+    p_month: '01',
+    p_day: '01',
+    table_name: 'Policies',
+    execution_id: executionId,
+    entity_match: entityMatch,
   };
 }
 
@@ -62,7 +70,9 @@ describe('the synthesized definition', () => {
     expect(state.Retry).toEqual([{
       ErrorEquals: ['Glue.AWSGlueException', 'Glue.ConcurrentRunsExceededException', 'Glue.InternalServiceException',
         'Glue.ResourceNotReadyException', 'Glue.ResourceNumberLimitExceededException', 'States.Timeout'],
-      MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL',
+      MaxAttempts: 4,
+      BackoffRate: 2,
+      JitterStrategy: 'FULL',
     }]);
     expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.taskresult', Next: S('EtlFailureJobAuditUpdateTask') }]);
   });
@@ -108,8 +118,13 @@ describe('local execution of the synthesized state machine', () => {
     const run = await runLocally(lake, input('run-3', true));
     const args = Object.fromEntries(run.glueCalls.map((c) => [c.stateName, c.args]));
     const base = {
-      '--state_machine_name': 'dev-insurancelake-etl-state-machine', '--execution_id': 'run-3', '--source_key': 'Sales/Policies',
-      '--table_name': 'Policies', '--p_year': '2024', '--p_month': '01', '--p_day': '01',
+      '--state_machine_name': 'dev-insurancelake-etl-state-machine',
+      '--execution_id': 'run-3',
+      '--source_key': 'Sales/Policies',
+      '--table_name': 'Policies',
+      '--p_year': '2024',
+      '--p_month': '01',
+      '--p_day': '01',
     };
     expect(args[COLLECT]).toEqual({
       ...base, '--source_path': 'Sales/Policies/2024', '--target_database_name': 'Sales', '--base_file_name': 'policies.csv',

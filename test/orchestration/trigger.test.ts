@@ -1,8 +1,8 @@
-import { handler } from '../../src/orchestration/lambda/trigger.lambda';
-import { AuditStatus, LambdaEnv } from '../../src/contract';
 import {
   auditItems, createAuditTable, createBucket, createStateMachine, executions, putAuditItem, putObject, s3Event, unique,
 } from './moto-fixtures';
+import { AuditStatus, LambdaEnv } from '../../src/contract';
+import { handler } from '../../src/orchestration/lambda/trigger.lambda';
 
 const COLLECT = 'dev-insurancelake-123456789012-us-east-1-collect';
 

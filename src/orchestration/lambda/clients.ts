@@ -1,6 +1,9 @@
 // AWS SDK v3 clients for the handlers. The SDK is not bundled: the Node.js 22 Lambda runtime has it.
 // Locally (tests, the local runner) AWS_ENDPOINT_URL points every client at a moto server; S3 then
 // needs path-style addressing because the endpoint is an IP address.
+// Only the Lambda bundles import this module, and the SDK is a devDependency on purpose (the runtime
+// provides it), as projen allows for the `*.lambda.ts` entry points themselves.
+/* eslint-disable import/no-extraneous-dependencies */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
