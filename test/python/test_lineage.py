@@ -1,0 +1,156 @@
+"""The DynamoDB lineage recorder (reference §17), read back from a moto server over HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from decimal import Decimal
+
+import boto3
+import pytest
+from boto3.dynamodb.conditions import Key
+from insurancelake_etl.lineage import NoLineage, make_lineage
+from insurancelake_etl.lineage_dynamodb import DynamoDbLineage, numeric_audit
+
+
+@pytest.fixture(scope="module")
+def lineage_table(moto_endpoint) -> str:
+    name = f"lineage-{uuid.uuid4().hex[:8]}"
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "step_function_execution_id", "KeyType": "HASH"},
+            {"AttributeName": "job_id_operation_seq", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "step_function_execution_id", "AttributeType": "S"},
+            {"AttributeName": "job_id_operation_seq", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
+
+
+@pytest.fixture
+def args(lineage_table) -> dict[str, str]:
+    return {
+        "JOB_NAME": "collect-job",
+        "JOB_RUN_ID": "jr_unittest",
+        "state_machine_name": "etl-state-machine",
+        "execution_id": f"exec-{uuid.uuid4().hex[:8]}",
+        "data_lineage_table": lineage_table,
+    }
+
+
+def items(args) -> list[dict]:
+    table = boto3.resource("dynamodb").Table(args["data_lineage_table"])
+    found = table.query(KeyConditionExpression=Key("step_function_execution_id").eq(args["execution_id"]))["Items"]
+    return sorted(found, key=lambda i: i["operation_seq"])
+
+
+@pytest.fixture
+def policies(spark):
+    return spark.createDataFrame(
+        [("P1", 1.5, Decimal("10.25"), 3), ("P2", 2.0, Decimal("0.75"), 4)],
+        "policy string, rate double, premium decimal(10,2), n int",
+    )
+
+
+def test_without_a_lineage_table_nothing_is_recorded():
+    assert isinstance(make_lineage({"JOB_NAME": "x"}), NoLineage)
+
+
+def test_with_a_lineage_table_the_dynamodb_recorder_is_used(args):
+    assert isinstance(make_lineage(args), DynamoDbLineage)
+
+
+def test_read_writes_the_reference_item_shape(args, policies):
+    recorder = DynamoDbLineage(args, uniid="fixed-uuid")
+    recorder.update_lineage(policies, "Db/Tbl", "read")
+    [item] = items(args)
+    assert item["step_function_execution_id"] == args["execution_id"]
+    assert item["job_id_operation_seq"] == "jr_unittest-1"
+    assert item["operation_seq"] == 1
+    assert (item["job_id"], item["job_name"], item["step_function_name"]) == ("jr_unittest", "collect-job", "etl-state-machine")
+    assert (item["dataset"], item["dataset_operation"], item["uuid"]) == ("Db/Tbl", "read", "fixed-uuid")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", item["time_of_operation"])
+    assert json.loads(item["info"]) == {
+        "datasetname": "N/A",
+        "dataset_counts": {"row": 2, "column": 4},
+        "schema": "[('policy', 'string'), ('rate', 'double'), ('premium', 'decimal(10,2)'), ('n', 'int')]",
+    }
+
+
+def test_sequence_numbers_count_per_recorder_and_share_one_uuid(args, policies):
+    recorder = DynamoDbLineage(args)
+    recorder.update_lineage(policies, "Db/Tbl", "read")
+    recorder.update_lineage(None, "Db/Tbl", "changetype", transform={"a": "int", "b": "date"})
+    found = items(args)
+    assert [i["job_id_operation_seq"] for i in found] == ["jr_unittest-1", "jr_unittest-2", "jr_unittest-3"]
+    assert len({i["uuid"] for i in found}) == 1
+    assert uuid.UUID(found[0]["uuid"])
+
+
+def test_numericaudit_sums_double_and_decimal_columns_as_strings(args, policies):
+    DynamoDbLineage(args).update_lineage(policies, "Db/Tbl", "numericaudit")
+    [item] = items(args)
+    assert item["dataset_operation"] == "numericaudit"
+    assert json.loads(item["info"]) == {
+        "dataset_counts": {"row": 2, "column": 4},
+        "field_total": {"rate": "3.5", "premium": "11.00"},
+    }
+
+
+def jobs_of(spark, action) -> int:
+    """How many Spark jobs ``action()`` ran."""
+    sc = spark.sparkContext
+    group = f"jobs-{uuid.uuid4().hex}"
+    sc.setJobGroup(group, "counting jobs")
+    try:
+        action()
+    finally:
+        sc.setLocalProperty("spark.jobGroup.id", None)
+    return len(sc.statusTracker().getJobIdsForGroup(group))
+
+
+def test_numericaudit_costs_no_more_spark_jobs_than_a_row_count(spark, policies):
+    df = policies.cache()
+    df.count()
+    assert jobs_of(spark, lambda: numeric_audit(df)) == jobs_of(spark, df.count)
+
+
+def test_numericaudit_of_a_table_without_numeric_columns_has_no_totals(spark):
+    df = spark.createDataFrame([("a",)], "s string")
+    assert numeric_audit(df) == {"dataset_counts": {"row": 1, "column": 1}, "field_total": {}}
+
+
+def test_mapping_records_one_item_per_row_with_dropped_and_fuzzy_operations(args, policies):
+    rows = [
+        {"sourcename": "PolicyNo", "destname": "policy"},
+        {"sourcename": "Legacy", "destname": "NULL"},
+        {"sourcename": "Contact Name", "destname": "contact", "threshold": "90", "scorer": "partial_ratio", "match": "contactname"},
+    ]
+    DynamoDbLineage(args).update_lineage(policies, "Db/Tbl", "mapping", map=rows)
+    found = items(args)
+    assert [i["dataset_operation"] for i in found] == ["mapping", "dropped", "fuzzymapping"]
+    assert [json.loads(i["info"]) for i in found] == [rows[0], {"dropped": "Legacy"}, rows[2]]
+
+
+def test_a_transform_given_as_a_dict_records_one_item_per_key(args):
+    DynamoDbLineage(args).update_lineage(None, "Db/Tbl", "changetype", transform={"a": "int", "b": "date"})
+    assert [json.loads(i["info"]) for i in items(args)] == [{"changetype": "a"}, {"changetype": "b"}]
+
+
+def test_a_transform_given_as_a_list_of_dicts_records_one_item_per_entry(args):
+    spec = [{"field": "x", "format": "M/d/yyyy"}, {"field": "y", "format": "yyyy-MM-dd"}]
+    DynamoDbLineage(args).update_lineage(None, "Db/Tbl", "date", transform=spec)
+    found = items(args)
+    assert [i["dataset_operation"] for i in found] == ["date", "date"]
+    assert [json.loads(i["info"]) for i in found] == [{"date": spec[0]}, {"date": spec[1]}]
+
+
+def test_info_records_one_item_with_the_operation_as_key(args):
+    DynamoDbLineage(args).update_lineage(None, "Db/Tbl", "sparksql", info="SELECT * FROM x")
+    [item] = items(args)
+    assert (item["dataset_operation"], json.loads(item["info"])) == ("sparksql", {"sparksql": "SELECT * FROM x"})
