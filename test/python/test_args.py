@@ -92,10 +92,3 @@ def test_non_numeric_partition_value_raises_value_error():
 def test_environment_default_of_allow_schema_change(environment, mode):
     assert default_allow_schema_change(environment) == mode
 
-
-def test_entity_match_job_says_it_is_not_implemented_yet():
-    from insurancelake_etl.errors import EtlError
-    from insurancelake_etl.jobs import entity_match
-
-    with pytest.raises(EtlError, match="entity match is not implemented yet"):
-        entity_match.run({"source_key": "Db/Customer"}, None, None)  # type: ignore[arg-type]
