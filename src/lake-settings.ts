@@ -110,3 +110,18 @@ function regionOf(scope: Construct): string | undefined {
   const region = Stack.of(scope).region;
   return Token.isUnresolved(region) ? undefined : region;
 }
+
+/**
+ * Feature flags whose value changes the templates of the lake's constructs, pinned on the construct
+ * so that the consumer app's flags do not matter (decision I4). Call first in a constructor.
+ */
+const PINNED_FLAGS: Record<string, boolean> = {
+  // Server access logs are delivered by bucket policy, not by ACL.
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+};
+
+export function pinFeatureFlags(scope: Construct): void {
+  for (const [flag, value] of Object.entries(PINNED_FLAGS)) {
+    scope.node.setContext(flag, value);
+  }
+}

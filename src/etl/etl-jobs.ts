@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { ArnComponents, ArnFormat, Aws, Stack, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
@@ -16,7 +16,7 @@ import {
   ConfigPrefix, ENGINE_PACKAGE, EtlJobSpec, GlueArg, ICEBERG_CATALOG_NAME, JobArg, PhysicalName, TableFormatValue,
   TempPrefix, jobArg,
 } from '../contract';
-import { EnvironmentProfile, LakeSettings, resolveLakeSettings } from '../lake-settings';
+import { EnvironmentProfile, LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
 import { acknowledgeDocumentWildcards, acknowledgeStatementWildcards } from '../nag-acknowledgements';
 
 /** Packages of requirements.txt that the Glue 5.x image already provides. */
@@ -81,6 +81,7 @@ export class EtlJobs extends Construct {
 
   constructor(scope: Construct, id: string, props: EtlJobsProps) {
     super(scope, id);
+    pinFeatureFlags(this);
     this.settings = resolveLakeSettings(this, props);
     this.props = props;
     this.tableFormat = props.tableFormat ?? TableFormat.ICEBERG;
@@ -104,6 +105,8 @@ export class EtlJobs extends Construct {
     this.glueRole = role;
     this.gluePolicy = new iam.ManagedPolicy(this, 'GluePolicy', {
       description: 'Permissions of the InsuranceLake ETL Glue jobs',
+      // Statements stay as written (Sids, order), whatever the app's minimizePolicies flag says.
+      document: new iam.PolicyDocument({ minimize: false }),
       roles: [role],
     });
     const jobRole = role.withoutPolicyUpdates();
@@ -304,7 +307,7 @@ export class EtlJobs extends Construct {
     }), new iam.PolicyStatement({
       sid: 'AthenaAccess',
       actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
-      resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
+      resources: [arn(stack, { service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
     }));
 
     this.allow('The jobs read source files and configuration under keys that arrive at run time (`<db>/<table>/…`, `etl/…`), so object access is granted on `<bucket>/*` of the Collect and ETL-scripts buckets only.',
@@ -327,23 +330,23 @@ export class EtlJobs extends Construct {
           'glue:BatchGetPartition', 'glue:CreatePartition', 'glue:BatchCreatePartition', 'glue:UpdatePartition',
           'glue:DeletePartition', 'glue:BatchDeletePartition', 'glue:GetUserDefinedFunctions'],
         resources: [
-          stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: '*' }),
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: '*/*' }),
-          stack.formatArn({ service: 'glue', resource: 'userDefinedFunction', resourceName: '*/*' }),
+          arn(stack, { service: 'glue', resource: 'catalog' }),
+          arn(stack, { service: 'glue', resource: 'database', resourceName: '*' }),
+          arn(stack, { service: 'glue', resource: 'table', resourceName: '*/*' }),
+          arn(stack, { service: 'glue', resource: 'userDefinedFunction', resourceName: '*/*' }),
         ],
       }));
     this.allow('Glue Data Quality publishes results for rulesets the jobs evaluate at run time (one per table); scoped to this account and region.',
       new iam.PolicyStatement({
         sid: 'GlueDataQuality',
         actions: ['glue:PublishDataQuality'],
-        resources: [stack.formatArn({ service: 'glue', resource: 'dataQualityRuleset', resourceName: '*' })],
+        resources: [arn(stack, { service: 'glue', resource: 'dataQualityRuleset', resourceName: '*' })],
       }));
     this.allow('Glue names the continuous-logging log groups and streams under /aws-glue/ per security configuration and job run; access is limited to that prefix.',
       new iam.PolicyStatement({
         sid: 'GlueLogs',
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
-        resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        resources: [arn(stack, { service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
       }));
     this.allow('cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the Glue namespace by condition.',
       new iam.PolicyStatement({
@@ -356,13 +359,13 @@ export class EtlJobs extends Construct {
       new iam.PolicyStatement({
         sid: 'DataZoneLineage',
         actions: ['datazone:PostLineageEvent'],
-        resources: [stack.formatArn({ service: 'datazone', resource: 'domain', resourceName: '*' })],
+        resources: [arn(stack, { service: 'datazone', resource: 'domain', resourceName: '*' })],
       }));
     if (this.connections.length > 0) {
       this.allow(undefined, new iam.PolicyStatement({
         sid: 'GlueConnections',
         actions: ['glue:GetConnection'],
-        resources: [stack.formatArn({ service: 'glue', resource: 'catalog' }), ...this.connections.map(c => c.connectionArn)],
+        resources: [arn(stack, { service: 'glue', resource: 'catalog' }), ...this.connections.map(c => c.connectionArn)],
       }));
       this.allow('EC2 Describe* actions support no resource-level permissions; Glue calls them to set up the network of a connection.',
         new iam.PolicyStatement({
@@ -376,9 +379,9 @@ export class EtlJobs extends Construct {
           sid: 'NetworkInterfaces',
           actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:CreateTags', 'ec2:DeleteTags'],
           resources: [
-            stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' }),
-            stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: '*' }),
-            stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: '*' }),
+            arn(stack, { service: 'ec2', resource: 'network-interface', resourceName: '*' }),
+            arn(stack, { service: 'ec2', resource: 'subnet', resourceName: '*' }),
+            arn(stack, { service: 'ec2', resource: 'security-group', resourceName: '*' }),
           ],
         }));
     }
@@ -440,7 +443,7 @@ export class EtlJobs extends Construct {
     const policy = new iam.ManagedPolicy(this, 'ConsumerPolicy', {
       managedPolicyName: PhysicalName.regional(s.env, s.prefix, stack.region, 'consumer-policy'),
       description: 'InsuranceLake Consumer IAM Managed Policy',
-      statements: [
+      document: new iam.PolicyDocument({ minimize: false, statements: [
         new iam.PolicyStatement({
           sid: 'S3BucketReadAccess',
           actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
@@ -463,12 +466,12 @@ export class EtlJobs extends Construct {
             'athena:BatchGetQueryExecution', 'athena:ListQueryExecutions', 'athena:StopQueryExecution',
             'athena:GetQueryResults', 'athena:GetQueryResultsStream', 'athena:DeleteNamedQuery', 'athena:GetNamedQuery',
             'athena:ListNamedQueries', 'athena:CreateNamedQuery', 'athena:BatchGetNamedQuery'],
-          resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
+          resources: [arn(stack, { service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
         }),
         new iam.PolicyStatement({
           sid: 'AthenaDataCatalogAccess',
           actions: ['athena:ListDatabases', 'athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata', 'athena:ListTableMetadata'],
-          resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: '*' })],
+          resources: [arn(stack, { service: 'athena', resource: 'datacatalog', resourceName: '*' })],
         }),
         new iam.PolicyStatement({
           sid: 'GlueCatalogReadAccess',
@@ -482,11 +485,16 @@ export class EtlJobs extends Construct {
             's3:ListMultipartUploadParts', 's3:AbortMultipartUpload', 's3:PutObject'],
           resources: [p.glueTempBucket.bucketArn, p.glueTempBucket.arnForObjects('*')],
         }),
-      ],
+      ] }),
     });
     acknowledgeDocumentWildcards(policy, policy.document, 'Consumers read the tables the jobs create at run time: object access on `<bucket>/*` of Cleanse and Consume, Athena results in the Glue-temp bucket, any data catalog of this account; Athena list actions, lakeformation:GetDataAccess and Glue catalog reads support no narrower resource (as in the reference consumer policy).');
     return policy;
   }
+}
+
+/** An ARN in the stack's account and region, partition-aware whatever the app's feature flags say. */
+function arn(stack: Stack, components: ArnComponents): string {
+  return stack.formatArn({ partition: Aws.PARTITION, ...components });
 }
 
 /** The Iceberg catalog `glue_catalog` (Glue Data Catalog, S3FileIO), warehouse under the target bucket. */

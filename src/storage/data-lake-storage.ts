@@ -1,11 +1,11 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DataLakeStorageProps } from './data-lake-storage-props';
 import { BucketSuffix, PhysicalName } from '../contract';
-import { EnvironmentProfile, LakeSettings, resolveLakeSettings } from '../lake-settings';
+import { EnvironmentProfile, LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
 
 /**
  * The storage of the lake: one KMS key, the Collect, Cleanse and Consume buckets, the ETL-scripts
@@ -40,8 +40,7 @@ export class DataLakeStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: DataLakeStorageProps = {}) {
     super(scope, id);
-    // Log delivery by bucket policy (not by ACL), whatever the app's feature flags say (decision I4).
-    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    pinFeatureFlags(this);
     this.settings = resolveLakeSettings(this, props);
     const s = this.settings;
 
@@ -65,6 +64,8 @@ export class DataLakeStorage extends Construct {
         enableKeyRotation: true,
         pendingWindow: Duration.days(30),
         removalPolicy: s.removalPolicy,
+        // Statements stay as written, whatever the app's minimizePolicies flag says.
+        policy: new iam.PolicyDocument({ minimize: false }),
       });
       // CloudWatch Logs may use the key for the lake's log groups (Glue security configuration,
       // state machine, Lambdas), and only for log groups of this account and region.
@@ -75,7 +76,7 @@ export class DataLakeStorage extends Construct {
         resources: ['*'],
         conditions: {
           ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ partition: Aws.PARTITION, service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
           },
         },
       }));

@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { EtlTablesProps } from './etl-tables-props';
 import { JobAuditIndex, PhysicalName, TableKey, TableSuffix } from '../contract';
-import { LakeSettings, resolveLakeSettings } from '../lake-settings';
+import { LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
 
 /**
  * The DynamoDB tables of the ETL: job audit (with its two indexes), value lookup, multi lookup,
@@ -37,6 +37,7 @@ export class EtlTables extends Construct {
 
   constructor(scope: Construct, id: string, props: EtlTablesProps) {
     super(scope, id);
+    pinFeatureFlags(this);
     this.settings = resolveLakeSettings(this, props);
     this.props = props;
 
