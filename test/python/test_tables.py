@@ -15,6 +15,7 @@ from insurancelake_etl.catalog import check_schema_change, decimal_greater
 from insurancelake_etl.errors import ConfigError, SchemaChangeError
 from insurancelake_etl.runtime.local import build_local_runtime
 from insurancelake_etl.runtime.local_catalog import LocalParquetCatalog
+from insurancelake_etl.tables import TableDef
 
 FORMATS = ["ICEBERG", "PARQUET"]
 
@@ -299,3 +300,52 @@ def test_parquet_tables_are_registered_again_from_the_warehouse(spark, runtime, 
 def test_unknown_table_format_is_refused(runtime):
     with pytest.raises(ConfigError, match="--table_format 'delta'"):
         runtime.table_writer("delta")
+
+
+# ---------------------------------------------------------------------------- Glue Data Catalog
+
+
+def _glue_table(db: str, partitions: dict) -> TableDef:
+    return TableDef(
+        database=db,
+        name="Policies",
+        location=f"s3://cleanse/{db}/Policies",
+        columns=cols("id:int", "name:string"),
+        partition_keys=cols("year:string", "month:string", "day:string"),
+        description="policies",
+        partitions=partitions,
+    )
+
+
+def test_glue_catalog_creates_the_reference_table_definition(moto_endpoint):
+    import boto3
+
+    from insurancelake_etl.runtime.glue_catalog import GlueParquetCatalog
+
+    glue = boto3.client("glue")
+    catalog = GlueParquetCatalog(glue)
+    db = "Db" + uuid.uuid4().hex[:8]
+    catalog.ensure_database(db, "s3://cleanse/" + db, "sales")
+    catalog.commit(_glue_table(db, {("2024", "01", "05"): f"s3://cleanse/{db}/Policies/year=2024/month=01/day=05"}))
+    table = glue.get_table(DatabaseName=db.lower(), Name="policies")["Table"]
+    assert table["TableType"] == "EXTERNAL_TABLE"
+    assert table["Parameters"]["classification"] == "Parquet"
+    assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"].endswith("ParquetHiveSerDe")
+    assert [k["Name"] for k in table["PartitionKeys"]] == ["year", "month", "day"]
+    assert glue.get_database(Name=db.lower())["Database"]["Description"] == "sales"
+
+
+def test_glue_catalog_repoints_a_partition_and_drops_stale_ones(moto_endpoint):
+    import boto3
+
+    from insurancelake_etl.runtime.glue_catalog import GlueParquetCatalog
+
+    catalog = GlueParquetCatalog(boto3.client("glue"))
+    db = "Db" + uuid.uuid4().hex[:8]
+    catalog.ensure_database(db, "s3://cleanse/" + db)
+    assert catalog.get_table(db, "Policies") is None
+    catalog.commit(_glue_table(db, {("2024", "01", "05"): "s3://x/a", ("2024", "01", "06"): "s3://x/b"}))
+    catalog.commit(_glue_table(db, {("2024", "01", "05"): "s3://x/staging/c"}))
+    table = catalog.get_table(db, "policies")
+    assert table.partitions == {("2024", "01", "05"): "s3://x/staging/c"}
+    assert table.columns == cols("id:int", "name:string")
