@@ -9,6 +9,8 @@ import { LakeCommonProps } from '../lake-settings';
 export interface DataLakeStorageProps extends LakeCommonProps {
   /**
    * Key for the data buckets, the ETL buckets and everything else the lake encrypts.
+   * Its key policy must let CloudWatch Logs (`logs.<region>.amazonaws.com`) use it, because the
+   * Glue security configuration encrypts the job logs with it.
    * @default - a customer-managed key with rotation on, alias `{env}-{prefix}-kms-key`
    */
   readonly encryptionKey?: kms.IKey;

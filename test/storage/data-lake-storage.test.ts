@@ -27,6 +27,25 @@ describe('DataLakeStorage', () => {
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/dev-insurancelake-kms-key' });
   });
 
+  test('the created key lets CloudWatch Logs of this account and region use it, and the given accounts', () => {
+    const { template } = storage({ keyUserAccounts: ['111111111111'] });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'LogsEncryptedLogsKeyAccess',
+            Principal: { Service: { 'Fn::Join': ['', ['logs.us-east-2.', { Ref: 'AWS::URLSuffix' }]] } },
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+          }),
+          Match.objectLike({
+            Action: Match.arrayWith(['kms:Decrypt', 'kms:Encrypt']),
+            Principal: { AWS: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':iam::111111111111:root'])] }) },
+          }),
+        ]),
+      },
+    });
+  });
+
   test.each(['collect', 'cleanse', 'consume', 'etl-scripts', 'glue-temp'])('%s bucket is SSE-KMS with bucket key, versioned, private and logged', (suffix) => {
     const { template } = storage();
     const bucket = bucketByName(template, suffix);
