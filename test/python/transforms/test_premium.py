@@ -388,3 +388,44 @@ def test_addcolumns_records_lineage(spark, ctx, lineage):
     spec = [{"field": "t", "source_columns": ["a", "b"]}]
     run_transforms(amounts(spark), {"addcolumns": spec, "flipsign": [{"field": "t"}]}, ctx)
     assert lineage.operations() == ["addcolumns", "flipsign"]
+
+
+@pytest.mark.parametrize(
+    ("transform_spec", "path"),
+    [
+        ({"expandpolicymonths": [EXPAND]}, r"\$\.transform_spec\.expandpolicymonths: .*is an array; expected object"),
+        ({"expandpolicymonths": {**EXPAND, "policy_month_index": 1}}, r"expandpolicymonths\.policy_month_index"),
+        ({"earnedpremium": [{**EARNED, "field": "x", "written_premium_list": "p"}]}, r"earnedpremium\[0\]\.written_premium_list"),
+        ({"earnedpremium": [{"field": "x", "written_premium_list": ["p"]}]}, r"earnedpremium\[0\]: missing required key"),
+        ({"policymonths": [{"field": "x", "policy_effective_date": "e"}]}, r"policymonths\[0\]: missing required key"),
+        ({"enddate": [{"field": "x", "start_date": "e"}]}, r"enddate\[0\]: missing required key 'num_months'"),
+        ({"multiplycolumns": [{"field": "x", "source_columns": ["a"], "empty_value": "0"}]}, r"multiplycolumns\[0\]\.empty_value"),
+        ({"addcolumns": [{"field": "x"}]}, r"addcolumns\[0\]: missing required key 'source_columns'"),
+    ],
+)
+def test_bad_premium_specs_fail_validation_with_a_json_path(ctx, transform_spec, path):
+    from insurancelake_etl.errors import ConfigError
+    from insurancelake_etl.spec_schema import validate_spec
+
+    with pytest.raises(ConfigError, match=path):
+        validate_spec({"transform_spec": transform_spec}, ctx.spec_file)
+
+
+def test_reference_example_premium_entries_validate(ctx):
+    from insurancelake_etl.spec_schema import validate_spec
+
+    validate_spec(
+        {
+            "transform_spec": {
+                "addcolumns": [{"field": "Total", "source_columns": ["Written"]}],
+                "multiplycolumns": [{"field": "Split", "source_columns": ["W", "P1", "P2"], "empty_value": 0}],
+                "flipsign": [{"field": "Balance"}, {"field": "NewBalance", "source": "AccountBalance"}],
+                "enddate": [{"field": "Exp", "start_date": "EffectiveDate", "num_months": "Term"}],
+                "policymonths": [{"field": "n", "policy_effective_date": "e", "policy_expiration_date": "x",
+                                  "normalized": True}],
+                "expandpolicymonths": {**EXPAND, "uniqueid": "generated_policy_number"},
+                "earnedpremium": [{**EARNED, "field": "Earned", "byday": True}],
+            }
+        },
+        ctx.spec_file,
+    )

@@ -169,3 +169,36 @@ def test_filterrows_records_one_lineage_call_after_all_entries(spark, ctx, linea
     spec = [{"condition": "id > 1"}, {"condition": "id < 5"}]
     run_transforms(policies(spark), {"filterrows": spec}, ctx)
     assert lineage.calls == [("TestDb/TestTable", "filterrows", {"transform": spec})]
+
+
+@pytest.mark.parametrize(
+    ("transform_spec", "path"),
+    [
+        ({"merge": [{"field": "a", "source_list": []}]}, r"\$\.transform_spec\.merge\[0\]\.source_list"),
+        ({"merge": [{"field": "a", "source_list": ["b"], "empty_string_is_null": "no"}]}, r"merge\[0\]\.empty_string_is_null"),
+        ({"filldown": [{"field": "a", "sort": "b"}]}, r"\$\.transform_spec\.filldown\[0\]\.sort"),
+        ({"rownumber": [{"partition": ["b"]}]}, r"rownumber\[0\]: missing required key 'field'"),
+        ({"filterrows": [{"description": "x"}]}, r"filterrows\[0\]: missing required key 'condition'"),
+    ],
+)
+def test_bad_row_specs_fail_validation_with_a_json_path(ctx, transform_spec, path):
+    from insurancelake_etl.spec_schema import validate_spec
+
+    with pytest.raises(ConfigError, match=path):
+        validate_spec({"transform_spec": transform_spec}, ctx.spec_file)
+
+
+def test_reference_example_row_entries_validate(ctx):
+    from insurancelake_etl.spec_schema import validate_spec
+
+    validate_spec(
+        {
+            "transform_spec": {
+                "merge": [{"field": "m", "source_list": ["a", "b"], "default": "Unknown", "empty_string_is_null": False}],
+                "filldown": [{"field": "category"}, {"field": "subcategory", "sort": ["timestamp"]}],
+                "rownumber": [{"field": "row_number"}, {"field": "i", "partition": ["p"], "sort": ["s"]}],
+                "filterrows": [{"description": "required", "condition": "claim_number is not null"}],
+            }
+        },
+        ctx.spec_file,
+    )

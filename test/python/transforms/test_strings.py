@@ -242,3 +242,37 @@ def test_combinecolumns_native_and_vectorised_paths_equal_python_row_formatting(
     expected = [r[0] for r in df.select(reference(*columns)).collect()]
     out = combinecolumns(df, [{"field": "out", "format": fmt, "source_columns": columns}], ctx)
     assert [r.out for r in out.collect()] == expected
+
+
+@pytest.mark.parametrize(
+    ("transform_spec", "path"),
+    [
+        ({"filename": [{"field": "a", "pattern": "(x)"}]}, r"filename\[0\]: missing required key 'required'"),
+        ({"columnfromcolumn": [{"field": "a"}]}, r"columnfromcolumn\[0\]: missing required key 'pattern'"),
+        ({"columnreplace": [{"field": "a", "pattern": "x"}]}, r"columnreplace\[0\]: missing required key 'replacement'"),
+        ({"literal": {"a": {"b": 1}}}, r"\$\.transform_spec\.literal\.a"),
+        ({"combinecolumns": [{"field": "a", "format": "{}", "source_columns": "b"}]}, r"combinecolumns\[0\]\.source_columns"),
+    ],
+)
+def test_bad_string_specs_fail_validation_with_a_json_path(ctx, transform_spec, path):
+    from insurancelake_etl.spec_schema import validate_spec
+
+    with pytest.raises(ConfigError, match=path):
+        validate_spec({"transform_spec": transform_spec}, ctx.spec_file)
+
+
+def test_reference_example_string_entries_validate(ctx):
+    from insurancelake_etl.spec_schema import validate_spec
+
+    validate_spec(
+        {
+            "transform_spec": {
+                "filename": [{"field": "valuationdate", "pattern": r"\S+-(\d{8})\.csv", "required": True}],
+                "columnfromcolumn": [{"field": "username", "source": "emailaddress", "pattern": r"(\S+)@\S+"}],
+                "columnreplace": [{"field": "f", "pattern": "[a-zA-z]{3,5}", "replacement": ""}],
+                "literal": {"source": "syntheticdata", "line_of_business": "synthetic"},
+                "combinecolumns": [{"field": "RowKey", "format": "{}-{}-{}", "source_columns": ["a", "b", "c"]}],
+            }
+        },
+        ctx.spec_file,
+    )

@@ -253,3 +253,55 @@ def test_titlecase_records_titlecaseconversion_lineage(spark, ctx, lineage):
     df = spark.createDataFrame([("a",)], ["name"])
     run_transforms(df, {"titlecase": ["name"]}, ctx)
     assert lineage.calls == [("TestDb/TestTable", "titlecaseconversion", {"transform": ["name"]})]
+
+
+def test_deprecated_decimal_transform_casts_like_changetype_and_records_changetype(spark, ctx, lineage):
+    df = spark.createDataFrame([("12.345",)], ["amt"])
+    out = run_transforms(df, {"decimal": [{"field": "amt", "format": "10,2"}]}, ctx)
+    assert out.schema["amt"].dataType == T.DecimalType(10, 2)
+    assert out.collect()[0].amt == Decimal("12.35")
+    assert lineage.calls == [("TestDb/TestTable", "changetype", {"transform": {"amt": "decimal(10,2)"}})]
+
+
+# spec validation of this family's fragments (the full spec schema is assembled from the registry)
+
+REFERENCE_EXAMPLE = {
+    "date": [
+        {"field": "StartDate", "format": "M/d/yy"},
+        {"field": "valuationdate", "source": "valuationdatestring", "format": "yyyyMMdd"},
+    ],
+    "date:2": [{"field": "EffectiveDate", "format": "yyyy-MM-dd"}],
+    "timestamp": [{"field": "DataLoadTimestamp", "source": "DataLoadString", "format": "yyyy-MM-dd HH:mm:ss.SSSZ"}],
+    "changetype": {"PrimaryKeyId": "bigint", "notes_struct": "json", "addr": "struct<a:string,b:struct<c:string>>"},
+    "implieddecimal": [
+        {"field": "paid", "num_implied": "4", "format": "16,4"},
+        {"field": "claim_amount", "source": "claim_amount_string", "format": "16,2"},
+    ],
+    "currency": [{"field": "SmallDollars", "format": "6,2"}, {"field": "EuroValue", "source": "Euro", "euro": True}],
+    "titlecase": ["CompanyName", "AddressStreet"],
+}
+
+
+def test_reference_example_entries_validate(ctx):
+    from insurancelake_etl.spec_schema import validate_spec
+
+    validate_spec({"transform_spec": REFERENCE_EXAMPLE}, ctx.spec_file)
+
+
+@pytest.mark.parametrize(
+    ("transform_spec", "path"),
+    [
+        ({"currency": [{"field": "a", "format": "10.2"}]}, r"\$\.transform_spec\.currency\[0\]\.format"),
+        ({"date:2": [{"field": "a"}]}, r"\$\.transform_spec\.date:2\[0\]: missing required key 'format'"),
+        ({"timestamp": [{"format": "yyyy"}]}, r"\$\.transform_spec\.timestamp\[0\]: missing required key 'field'"),
+        ({"changetype": {"a": 1}}, r"\$\.transform_spec\.changetype\.a"),
+        ({"implieddecimal": [{"field": "a", "format": "16,2", "num_implied": "x"}]}, r"implieddecimal\[0\]\.num_implied"),
+        ({"currency": [{"field": "a", "euro": "yes"}]}, r"\$\.transform_spec\.currency\[0\]\.euro"),
+        ({"titlecase": "name"}, r"\$\.transform_spec\.titlecase: .*expected array"),
+    ],
+)
+def test_bad_type_conversion_specs_fail_validation_with_a_json_path(ctx, transform_spec, path):
+    from insurancelake_etl.spec_schema import validate_spec
+
+    with pytest.raises(ConfigError, match=path):
+        validate_spec({"transform_spec": transform_spec}, ctx.spec_file)

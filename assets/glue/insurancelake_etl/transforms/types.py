@@ -144,3 +144,30 @@ def titlecase(df: DataFrame, spec: list[str], ctx: JobContext) -> DataFrame:
     """Uppercase the first letter of every word and lowercase the others (batch, Spark ``initcap``)."""
     require_columns(df, ctx, "titlecase", ((field, i, None) for i, field in enumerate(spec)))
     return df.withColumns({field: F.initcap(F.col(field)) for field in spec})
+
+
+DECIMAL_SPEC: dict[str, Any] = {
+    "type": "array",
+    "deprecated": True,
+    "items": {
+        "type": "object",
+        "properties": {"field": COLUMN, "format": DECIMAL_FORMAT},
+        "required": ["field", "format"],
+    },
+}
+
+
+@transform("decimal", schema=DECIMAL_SPEC, lineage=False)
+def decimal_(df: DataFrame, spec: list[dict[str, Any]], ctx: JobContext) -> DataFrame:
+    """Deprecated: cast fields to decimal(format); the same as changetype (and recorded as changetype)."""
+    ctx.logger.warning(
+        "%s: $.transform_spec.decimal: the decimal transform is deprecated; use changetype with decimal(p,s)",
+        ctx.spec_file,
+    )
+    field_types: dict[str, str] = {}
+    for i, entry in enumerate(spec):
+        precision, scale = decimal_format(entry["format"], ctx, "decimal", i)
+        field_types[entry["field"]] = f"decimal({precision},{scale})"
+    out = changetype(df, field_types, ctx)
+    ctx.lineage.update_lineage(df, ctx.dataset, "changetype", transform=field_types)
+    return out
