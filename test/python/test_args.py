@@ -92,3 +92,21 @@ def test_non_numeric_partition_value_raises_value_error():
 def test_environment_default_of_allow_schema_change(environment, mode):
     assert default_allow_schema_change(environment) == mode
 
+
+
+def test_warehouse_argument_wins_over_environment(monkeypatch):
+    from insurancelake_etl.runtime.local import resolve_warehouse
+
+    monkeypatch.setenv("INSURANCELAKE_WAREHOUSE", "file:///env/wh")
+    assert resolve_warehouse({"warehouse": "file:///arg/wh", "target_bucket": "file:///b"}) == "file:///arg/wh"
+    assert resolve_warehouse({"target_bucket": "file:///b"}) == "file:///env/wh"
+
+
+def test_default_warehouse_is_in_the_cleanse_bucket_for_collect_and_consume(monkeypatch):
+    from insurancelake_etl.runtime.local import resolve_warehouse
+
+    monkeypatch.delenv("INSURANCELAKE_WAREHOUSE", raising=False)
+    collect = {"target_bucket": "file:///lake/cleanse", "source_bucket": "file:///lake/collect"}
+    consume = {"source_database_name": "Db", "source_bucket": "file:///lake/cleanse", "target_bucket": "file:///lake/consume"}
+    assert resolve_warehouse(collect) == "file:///lake/cleanse/warehouse"
+    assert resolve_warehouse(consume) == "file:///lake/cleanse/warehouse"

@@ -175,9 +175,10 @@ def test_non_numeric_partition_argument_fails(spark, lake):
         lake.run(spark, p_month="January")
 
 
-def test_entry_script_runs_locally_and_its_table_is_readable_from_another_process(spark, lake):
+@pytest.mark.parametrize("fmt", ["PARQUET", "ICEBERG"])
+def test_entry_script_runs_locally_and_its_table_is_readable_from_another_process(spark, lake, fmt):
     lake.put_input(CSV)
-    args = lake.args(table_format="PARQUET")
+    args = lake.args(table_format=fmt)
     argv = [sys.executable, str(ENGINE / "etl_collect_to_cleanse.py"), *[f"--{k}={v}" for k, v in args.items()]]
     env = {"INSURANCELAKE_DRIVER_MEMORY": "512m", "PATH": "/usr/bin:/bin", "HOME": str(lake.root)}
     import os
@@ -186,7 +187,8 @@ def test_entry_script_runs_locally_and_its_table_is_readable_from_another_proces
     completed = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env)
     assert completed.returncode == 0, completed.stderr[-2000:]
     reopened = build_local_runtime({"warehouse": lake.uri("warehouse"), "iceberg_catalog": lake.catalog}, spark)
-    rows = reopened.spark.table(f"{lake.db.lower()}.policies").collect()
+    name = f"{lake.db.lower()}.policies" if fmt == "PARQUET" else f"{lake.catalog}.{lake.db.lower()}.policies"
+    rows = reopened.spark.table(name).collect()
     assert sorted(r.insured_name for r in rows) == ["Alice", "Bob"]
 
 
