@@ -12,7 +12,15 @@
 
 **Iceberg catalog.** Named by ``--iceberg_catalog`` (default ``local``), type hadoop, warehouse = the
 warehouse folder. When the job is given an existing SparkSession that already defines that catalog,
-its warehouse wins (the session's catalog cannot be re-pointed once loaded).
+its warehouse wins (the session's catalog cannot be re-pointed once loaded). A hadoop catalog places
+each table itself at ``<warehouse>/<db>/<table>`` (it refuses a custom location) and matches names
+case-sensitively, so Iceberg namespaces and tables are created in lower case and Spark SQL should
+name them in lower case. Read them as ``<catalog>.<db>.<table>``; the Consume job's Spark SQL runs
+with the Iceberg catalog as current catalog, so ``<db>.<table>`` works there.
+
+**Parquet tables** (``--table_format=PARQUET``) keep the S3 layout ``<bucket>/<DB>/<TBL>/year=…/…``
+and are catalogued in the warehouse's file registry (:mod:`.local_catalog`); every runtime registers
+them in its session catalog, so ``<db>.<table>`` works in any later process.
 """
 
 from __future__ import annotations
