@@ -5,6 +5,9 @@ import * as path from 'path';
 import { auditItems, createAuditTable, createBucket, createStateMachine, executions, s3Event, unique } from './moto-fixtures';
 import { LambdaEnv } from '../../src/contract';
 
+// Synthesis and moto round trips are slow on a shared machine.
+jest.setTimeout(60_000);
+
 const BUNDLES = path.join(__dirname, '..', '..', 'assets', 'lambda', 'orchestration', 'lambda');
 
 test.each(['trigger', 'job-auditor', 'dependency-trigger'])('%s bundle exports handler and leaves the SDK out', (name) => {

@@ -2,6 +2,9 @@ import { auditItems, createAuditTable, createStateMachine, executions, putAuditI
 import { LambdaEnv } from '../../src/contract';
 import { handler } from '../../src/orchestration/lambda/dependency-trigger.lambda';
 
+// Synthesis and moto round trips are slow on a shared machine.
+jest.setTimeout(60_000);
+
 let table: string;
 let machine: string;
 beforeAll(() => {

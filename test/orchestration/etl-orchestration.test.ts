@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildLake, Lake } from './local-run';
 
+// Synthesis and moto round trips are slow on a shared machine.
+jest.setTimeout(60_000);
+
 let lake: Lake;
 beforeAll(() => { lake = buildLake({ notificationEmails: ['data-team@example.com', 'oncall@example.com'] }); });
 

@@ -2,6 +2,9 @@ import { auditItems, createAuditTable, putAuditItem, unique } from './moto-fixtu
 import { LambdaEnv } from '../../src/contract';
 import { handler } from '../../src/orchestration/lambda/job-auditor.lambda';
 
+// Synthesis and moto round trips are slow on a shared machine.
+jest.setTimeout(60_000);
+
 let table: string;
 beforeAll(() => { jest.spyOn(console, 'log').mockImplementation(() => undefined); });
 beforeEach(async () => {

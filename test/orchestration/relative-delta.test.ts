@@ -1,6 +1,7 @@
 import { parseRelativeDelta, subtractRelativeDelta } from '../../src/orchestration/lambda/relative-delta';
 import { formatAuditTimestamp, formatCompact, parseUtc } from '../../src/orchestration/lambda/time';
 
+
 // now - relativedelta(**lookback), as python-dateutil computes it.
 const minus = (iso: string, delta: object) =>
   new Date(subtractRelativeDelta(Date.parse(iso) * 1000, parseRelativeDelta(delta, 'test')) / 1000).toISOString();

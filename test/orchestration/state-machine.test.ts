@@ -6,6 +6,9 @@ import { LambdaEnv } from '../../src/contract';
 import { handler as trigger } from '../../src/orchestration/lambda/trigger.lambda';
 import { GlueJobRunFailed, TaskError } from '../../src/orchestration/local-definition';
 
+// Synthesis and moto round trips are slow on a shared machine.
+jest.setTimeout(60_000);
+
 const S = (suffix: string) => `DevInsuranceLake${suffix}`;
 const COLLECT = S('CollectGlueJobTask');
 const CLEANSE = S('CleanseGlueJobTask');

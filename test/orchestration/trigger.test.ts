@@ -4,6 +4,9 @@ import {
 import { AuditStatus, LambdaEnv } from '../../src/contract';
 import { handler } from '../../src/orchestration/lambda/trigger.lambda';
 
+// Synthesis and moto round trips are slow on a shared machine.
+jest.setTimeout(60_000);
+
 const COLLECT = 'dev-insurancelake-123456789012-us-east-1-collect';
 
 interface Env { table: string; scripts: string; machine: string }

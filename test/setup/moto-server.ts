@@ -58,6 +58,8 @@ export default async function globalSetup(): Promise<void> {
   const endpoint = `http://127.0.0.1:${port}`;
   process.env.AWS_ENDPOINT_URL = endpoint;
   process.env.MOTO_ENDPOINT_URL = endpoint;
+  // The venv's python, for tests that ask the engine for its contracts (e.g. required job arguments).
+  process.env.INSURANCELAKE_TEST_PYTHON = python;
   process.env.AWS_ACCESS_KEY_ID = 'testing';
   process.env.AWS_SECRET_ACCESS_KEY = 'testing';
   delete process.env.AWS_SESSION_TOKEN;
