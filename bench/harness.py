@@ -23,6 +23,13 @@ ENGINE = ROOT / "assets" / "glue"
 EXAMPLES = ROOT / "examples" / "config"
 if str(ENGINE) not in sys.path:
     sys.path.insert(0, str(ENGINE))
+# Spark's Python workers (pandas UDFs) must run this interpreter, which has the engine's packages.
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+# ... and import the engine (pandas UDFs defined in it are pickled by reference).
+if str(ENGINE) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ENGINE), os.environ.get("PYTHONPATH")) if p
+    )
 
 # DynamoDB tables the Collect job names in its arguments, with their keys (reference §20.1, §16.6).
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
