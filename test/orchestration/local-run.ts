@@ -72,7 +72,7 @@ export interface RunOptions {
   /** Replaces the real auditor handler. */
   readonly auditor?: (payload: any, stateName: string) => unknown;
   /** Replaces the SNS publish recorder (after recording). */
-  readonly publish?: (params: any, stateName: string) => void;
+  readonly publish?: (params: any, stateName: string) => void | Promise<void>;
 }
 
 /** Runs the lake's ASL locally with the given execution input. */
@@ -91,14 +91,14 @@ export async function runLocally(lake: Lake, input: unknown, options: RunOptions
       lambdaCalls.push({ stateName, functionName, payload });
       return options.auditor ? options.auditor(payload, stateName) : auditorHandler(payload);
     },
-    publish: (params: any, stateName) => {
+    publish: async (params: any, stateName) => {
       published.push({
         stateName,
         subject: params.Subject,
         status: params.MessageAttributes?.status?.StringValue,
         message: typeof params.Message === 'string' ? JSON.parse(params.Message) : params.Message,
       });
-      options.publish?.(params, stateName);
+      await options.publish?.(params, stateName);
     },
   };
   const machine = new StateMachine(lake.asl as any, { validationOptions: { checkArn: false, checkPaths: true } });

@@ -1,8 +1,9 @@
 import { JOB_NAMES, Lake, buildLake, runLocally } from './local-run';
 import {
-  auditItems, createAuditTable, createBucket, createStateMachine, executions, putAuditItem, putObject, s3Event, unique,
+  auditItems, createAuditTable, createBucket, createStateMachine, executions, putAuditItem, putObject, s3Event, snsEvent, unique,
 } from './moto-fixtures';
 import { LambdaEnv } from '../../src/contract';
+import { handler as dependencyTrigger } from '../../src/orchestration/lambda/dependency-trigger.lambda';
 import { handler as trigger } from '../../src/orchestration/lambda/trigger.lambda';
 import { GlueJobRunFailed, TaskError } from '../../src/orchestration/local-definition';
 
@@ -224,5 +225,34 @@ describe('local execution of the synthesized state machine', () => {
     const [item] = await auditItems(table);
     expect(item.execution_id).toBe(execution.input.execution_id);
     expect(item.job_latest_status).toBe('SUCCEEDED');
+  });
+
+  test('a succeeded workflow releases the job queued on it: SUCCEEDED notification -> dependency trigger -> StartExecution', async () => {
+    const scripts = await createBucket(unique('scripts'));
+    await putObject(scripts, 'etl/transformation-spec/SyntheticGeneralData-CombinedData-dependent.json',
+      JSON.stringify({ depends_on: { 'SyntheticGeneralData/PolicyData': 1 }, lookback: { days: 1 } }));
+    const machineArn = await createStateMachine(unique('sm'));
+    process.env[LambdaEnv.GLUE_SCRIPTS_BUCKET_NAME] = scripts;
+    process.env[LambdaEnv.SFN_STATE_MACHINE_ARN] = machineArn;
+    const now = new Date().toISOString();
+
+    // CombinedData arrives first and waits; then PolicyData arrives and runs.
+    await trigger(s3Event('collect', 'SyntheticGeneralData/CombinedData/combined.csv', now));
+    await trigger(s3Event('collect', 'SyntheticGeneralData/PolicyData/policies.csv', now));
+    const started = await executions(machineArn);
+    expect(started.map((e) => e.input.source_key)).toEqual(['SyntheticGeneralData/PolicyData']);
+
+    // The topic delivers to the dependency trigger only messages whose status is SUCCEEDED (filter policy).
+    const run = await runLocally(lake, started[0].input, {
+      publish: async (params) => {
+        if (params.MessageAttributes.status.StringValue !== 'SUCCEEDED') return;
+        await dependencyTrigger(snsEvent(params.Message, params.Subject, 'SUCCEEDED', new Date().toISOString()));
+      },
+    });
+    expect(run.error).toBeUndefined();
+    const after = await executions(machineArn);
+    expect(after.map((e) => e.input.source_key).sort()).toEqual(['SyntheticGeneralData/CombinedData', 'SyntheticGeneralData/PolicyData']);
+    const items = Object.fromEntries((await auditItems(table)).map((i) => [i.source_key, i.job_latest_status]));
+    expect(items).toEqual({ 'SyntheticGeneralData/PolicyData': 'SUCCEEDED', 'SyntheticGeneralData/CombinedData': 'STARTED' });
   });
 });
