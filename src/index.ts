@@ -1,5 +1,5 @@
 // Public exports of cdk-insurancelake. Each sub-construct is usable on its own; InsuranceLake composes them.
-export { EnvironmentProfile, LakeCommonProps } from './lake-settings';
+export * from './lake-common-props';
 export * from './storage/data-lake-storage-props';
 export * from './storage/data-lake-storage';
 export * from './tables/etl-tables-props';

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
@@ -14,11 +15,17 @@ function template(context: Record<string, unknown>): Record<string, unknown> {
   const tables = new EtlTables(stack, 'Tables', { encryptionKey: storage.encryptionKey });
   new EtlJobs(stack, 'Etl', {
     encryptionKey: storage.encryptionKey,
-    collectBucket: storage.collectBucket, cleanseBucket: storage.cleanseBucket, consumeBucket: storage.consumeBucket,
-    etlScriptsBucket: storage.etlScriptsBucket, glueTempBucket: storage.glueTempBucket,
-    hashValuesTable: tables.hashValuesTable, valueLookupTable: tables.valueLookupTable,
-    multiLookupTable: tables.multiLookupTable, dqResultsTable: tables.dqResultsTable,
-    dataLineageTable: tables.dataLineageTable, engineAssetPath: engineRoot(),
+    collectBucket: storage.collectBucket,
+    cleanseBucket: storage.cleanseBucket,
+    consumeBucket: storage.consumeBucket,
+    etlScriptsBucket: storage.etlScriptsBucket,
+    glueTempBucket: storage.glueTempBucket,
+    hashValuesTable: tables.hashValuesTable,
+    valueLookupTable: tables.valueLookupTable,
+    multiLookupTable: tables.multiLookupTable,
+    dqResultsTable: tables.dqResultsTable,
+    dataLineageTable: tables.dataLineageTable,
+    engineAssetPath: engineRoot(),
   });
   return normalizePartition(Template.fromStack(stack).toJSON()) as Record<string, unknown>;
 }
@@ -45,8 +52,8 @@ test('storage, tables and ETL synthesize the same under no feature flags and und
   const withFlags = template(initFlags);
   const without = template({});
   if (process.env.FLAG_DIFF) {
-    require('fs').writeFileSync('/tmp/with.json', JSON.stringify(withFlags, null, 1));
-    require('fs').writeFileSync('/tmp/without.json', JSON.stringify(without, null, 1));
+    fs.writeFileSync('/tmp/with.json', JSON.stringify(withFlags, null, 1));
+    fs.writeFileSync('/tmp/without.json', JSON.stringify(without, null, 1));
   }
   expect(withFlags).toEqual(without);
 });

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { LakeCommonProps } from '../lake-settings';
+import { LakeCommonProps } from '../lake-common-props';
 
 /**
  * Storage format of the Cleanse and Consume tables the jobs write (`--table_format`).

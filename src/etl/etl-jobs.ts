@@ -16,7 +16,8 @@ import {
   ConfigPrefix, ENGINE_PACKAGE, EtlJobSpec, GlueArg, ICEBERG_CATALOG_NAME, JobArg, PhysicalName, TableFormatValue,
   TempPrefix, jobArg,
 } from '../contract';
-import { EnvironmentProfile, LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
+import { EnvironmentProfile } from '../lake-common-props';
+import { LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
 import { acknowledgeDocumentWildcards, acknowledgeStatementWildcards } from '../nag-acknowledgements';
 
 /** Packages of requirements.txt that the Glue 5.x image already provides. */
@@ -443,49 +444,52 @@ export class EtlJobs extends Construct {
     const policy = new iam.ManagedPolicy(this, 'ConsumerPolicy', {
       managedPolicyName: PhysicalName.regional(s.env, s.prefix, stack.region, 'consumer-policy'),
       description: 'InsuranceLake Consumer IAM Managed Policy',
-      document: new iam.PolicyDocument({ minimize: false, statements: [
-        new iam.PolicyStatement({
-          sid: 'S3BucketReadAccess',
-          actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
-          resources: [p.cleanseBucket, p.consumeBucket].flatMap(b => [b.bucketArn, b.arnForObjects('*')]),
-        }),
-        new iam.PolicyStatement({
-          sid: 'KmsAccess',
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: [p.encryptionKey.keyArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'AthenaWildcardResourceAccess',
-          actions: ['athena:ListWorkGroups', 'athena:ListDataCatalogs', 'athena:GetCatalogs', 'athena:GetNamespaces',
-            'athena:GetExecutionEngine', 'athena:GetExecutionEngines', 'athena:GetTables', 'athena:GetTable'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'AthenaWorkgroupAccess',
-          actions: ['athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution',
-            'athena:BatchGetQueryExecution', 'athena:ListQueryExecutions', 'athena:StopQueryExecution',
-            'athena:GetQueryResults', 'athena:GetQueryResultsStream', 'athena:DeleteNamedQuery', 'athena:GetNamedQuery',
-            'athena:ListNamedQueries', 'athena:CreateNamedQuery', 'athena:BatchGetNamedQuery'],
-          resources: [arn(stack, { service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
-        }),
-        new iam.PolicyStatement({
-          sid: 'AthenaDataCatalogAccess',
-          actions: ['athena:ListDatabases', 'athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata', 'athena:ListTableMetadata'],
-          resources: [arn(stack, { service: 'athena', resource: 'datacatalog', resourceName: '*' })],
-        }),
-        new iam.PolicyStatement({
-          sid: 'GlueCatalogReadAccess',
-          actions: ['lakeformation:GetDataAccess', 'glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable',
-            'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'GlueTempBucketAccess',
-          actions: ['s3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads',
-            's3:ListMultipartUploadParts', 's3:AbortMultipartUpload', 's3:PutObject'],
-          resources: [p.glueTempBucket.bucketArn, p.glueTempBucket.arnForObjects('*')],
-        }),
-      ] }),
+      document: new iam.PolicyDocument({
+        minimize: false,
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'S3BucketReadAccess',
+            actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
+            resources: [p.cleanseBucket, p.consumeBucket].flatMap(b => [b.bucketArn, b.arnForObjects('*')]),
+          }),
+          new iam.PolicyStatement({
+            sid: 'KmsAccess',
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            resources: [p.encryptionKey.keyArn],
+          }),
+          new iam.PolicyStatement({
+            sid: 'AthenaWildcardResourceAccess',
+            actions: ['athena:ListWorkGroups', 'athena:ListDataCatalogs', 'athena:GetCatalogs', 'athena:GetNamespaces',
+              'athena:GetExecutionEngine', 'athena:GetExecutionEngines', 'athena:GetTables', 'athena:GetTable'],
+            resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'AthenaWorkgroupAccess',
+            actions: ['athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution',
+              'athena:BatchGetQueryExecution', 'athena:ListQueryExecutions', 'athena:StopQueryExecution',
+              'athena:GetQueryResults', 'athena:GetQueryResultsStream', 'athena:DeleteNamedQuery', 'athena:GetNamedQuery',
+              'athena:ListNamedQueries', 'athena:CreateNamedQuery', 'athena:BatchGetNamedQuery'],
+            resources: [arn(stack, { service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
+          }),
+          new iam.PolicyStatement({
+            sid: 'AthenaDataCatalogAccess',
+            actions: ['athena:ListDatabases', 'athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata', 'athena:ListTableMetadata'],
+            resources: [arn(stack, { service: 'athena', resource: 'datacatalog', resourceName: '*' })],
+          }),
+          new iam.PolicyStatement({
+            sid: 'GlueCatalogReadAccess',
+            actions: ['lakeformation:GetDataAccess', 'glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable',
+              'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
+            resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'GlueTempBucketAccess',
+            actions: ['s3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads',
+              's3:ListMultipartUploadParts', 's3:AbortMultipartUpload', 's3:PutObject'],
+            resources: [p.glueTempBucket.bucketArn, p.glueTempBucket.arnForObjects('*')],
+          }),
+        ],
+      }),
     });
     acknowledgeDocumentWildcards(policy, policy.document, 'Consumers read the tables the jobs create at run time: object access on `<bucket>/*` of Cleanse and Consume, Athena results in the Glue-temp bucket, any data catalog of this account; Athena list actions, lakeformation:GetDataAccess and Glue catalog reads support no narrower resource (as in the reference consumer policy).');
     return policy;

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { LakeCommonProps } from '../lake-settings';
+import { LakeCommonProps } from '../lake-common-props';
 
 /**
  * Properties of {@link DataLakeStorage}.

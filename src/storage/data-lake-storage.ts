@@ -5,7 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DataLakeStorageProps } from './data-lake-storage-props';
 import { BucketSuffix, PhysicalName } from '../contract';
-import { EnvironmentProfile, LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
+import { EnvironmentProfile } from '../lake-common-props';
+import { LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
 
 /**
  * The storage of the lake: one KMS key, the Collect, Cleanse and Consume buckets, the ETL-scripts

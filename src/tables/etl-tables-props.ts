@@ -1,5 +1,5 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { LakeCommonProps } from '../lake-settings';
+import { LakeCommonProps } from '../lake-common-props';
 
 /**
  * Properties of {@link EtlTables}.

@@ -4,6 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { InsuranceLake, InsuranceLakeProps, TableFormat } from '../../src';
 import { engineRoot, lakeTemplate, testApp, testStack } from '../insurance-lake.fixtures';
 
@@ -227,14 +228,24 @@ describe('EtlJobs: options', () => {
     const { template } = lakeTemplate({
       glueVersion: glue.GlueVersion.V5_0,
       collectToCleanseJob: {
-        flex: true, workerType: glue.WorkerType.G_2X, numberOfWorkers: 4, timeout: Duration.hours(2),
-        maxRetries: 1, maxConcurrentRuns: 3, glueVersion: glue.GlueVersion.V5_1,
+        flex: true,
+        workerType: glue.WorkerType.G_2X,
+        numberOfWorkers: 4,
+        timeout: Duration.hours(2),
+        maxRetries: 1,
+        maxConcurrentRuns: 3,
+        glueVersion: glue.GlueVersion.V5_1,
       },
       cleanseToConsumeJob: { extraArguments: { '--redshift_database': 'dev' }, additionalPythonModules: [] },
     });
     expect(job(template, JOBS.collect)).toMatchObject({
-      ExecutionClass: 'FLEX', WorkerType: 'G.2X', NumberOfWorkers: 4, Timeout: 120, MaxRetries: 1,
-      ExecutionProperty: { MaxConcurrentRuns: 3 }, GlueVersion: '5.1',
+      ExecutionClass: 'FLEX',
+      WorkerType: 'G.2X',
+      NumberOfWorkers: 4,
+      Timeout: 120,
+      MaxRetries: 1,
+      ExecutionProperty: { MaxConcurrentRuns: 3 },
+      GlueVersion: '5.1',
     });
     const cleanse = job(template, JOBS.cleanse);
     expect(cleanse.GlueVersion).toBe('5.0');
@@ -249,7 +260,7 @@ describe('EtlJobs: options', () => {
 
   test('extra jars go to --extra-jars', () => {
     const stack = testStack();
-    const jar = glue.Code.fromBucket(new (require('aws-cdk-lib/aws-s3').Bucket)(stack, 'Jars'), 'lib/x.jar');
+    const jar = glue.Code.fromBucket(new s3.Bucket(stack, 'Jars'), 'lib/x.jar');
     new InsuranceLake(stack, 'Lake', { engineAssetPath: engineRoot(), extraJars: [jar] });
     expect(JSON.stringify(job(Template.fromStack(stack), JOBS.collect).DefaultArguments['--extra-jars'])).toContain('/lib/x.jar');
   });
@@ -301,7 +312,9 @@ describe('EtlJobs: VPC', () => {
       expect(job(template, name).Connections.Connections).toHaveLength(3);
     }
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      IpProtocol: 'tcp', FromPort: 0, ToPort: 65535,
+      IpProtocol: 'tcp',
+      FromPort: 0,
+      ToPort: 65535,
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeEtlSecurityGroup'), 'GroupId'] },
     });
   });

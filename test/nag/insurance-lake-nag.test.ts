@@ -41,8 +41,11 @@ describe('cdk-nag on a full InsuranceLake stack', () => {
     ['default props', () => ({})],
     ['with a VPC', (stack) => ({ vpc: consumerVpc(stack) })],
     ['with configuration, DESTROY and every option on', () => ({
-      configurationPath: __dirname, removalPolicy: RemovalPolicy.DESTROY, encryptAllTables: true,
-      encryptDataCatalog: true, notificationEmails: ['ops@example.com'],
+      configurationPath: __dirname,
+      removalPolicy: RemovalPolicy.DESTROY,
+      encryptAllTables: true,
+      encryptDataCatalog: true,
+      notificationEmails: ['ops@example.com'],
     })],
   ];
 
@@ -85,11 +88,19 @@ describe('acknowledgements of the storage, tables and ETL constructs', () => {
     const tables = new EtlTables(stack, 'Tables', { encryptionKey: storage.encryptionKey });
     new EtlJobs(stack, 'Etl', {
       encryptionKey: storage.encryptionKey,
-      collectBucket: storage.collectBucket, cleanseBucket: storage.cleanseBucket, consumeBucket: storage.consumeBucket,
-      etlScriptsBucket: storage.etlScriptsBucket, glueTempBucket: storage.glueTempBucket,
-      hashValuesTable: tables.hashValuesTable, valueLookupTable: tables.valueLookupTable,
-      multiLookupTable: tables.multiLookupTable, dqResultsTable: tables.dqResultsTable,
-      dataLineageTable: tables.dataLineageTable, engineAssetPath: engineRoot(), configurationPath: __dirname, vpc,
+      collectBucket: storage.collectBucket,
+      cleanseBucket: storage.cleanseBucket,
+      consumeBucket: storage.consumeBucket,
+      etlScriptsBucket: storage.etlScriptsBucket,
+      glueTempBucket: storage.glueTempBucket,
+      hashValuesTable: tables.hashValuesTable,
+      valueLookupTable: tables.valueLookupTable,
+      multiLookupTable: tables.multiLookupTable,
+      dqResultsTable: tables.dqResultsTable,
+      dataLineageTable: tables.dataLineageTable,
+      engineAssetPath: engineRoot(),
+      configurationPath: __dirname,
+      vpc,
     });
     return app;
   }
