@@ -7,6 +7,7 @@ Maven artifacts come through ``spark.jars.packages`` and are cached in ``build/i
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -28,6 +29,18 @@ def ivy_dir() -> str:
     return os.environ.get("INSURANCELAKE_IVY_DIR", str(PROJECT_ROOT / "build" / "ivy"))
 
 
+ENGINE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _python_workers_use_this_interpreter() -> None:
+    """Spark's Python workers (pandas UDFs) must run this interpreter, which has pandas and pyarrow,
+    and import this engine. The JVM, and through it the workers, inherit this process's environment."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if str(ENGINE_DIR) not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ENGINE_DIR), *paths) if p)
+
+
 def build_local_spark(
     warehouse: str,
     *,
@@ -37,6 +50,7 @@ def build_local_spark(
     extra_conf: dict[str, str] | None = None,
 ) -> SparkSession:
     """A local SparkSession whose Iceberg catalog ``local`` keeps its tables under ``warehouse``."""
+    _python_workers_use_this_interpreter()
     builder = (
         SparkSession.builder.master(master)
         .appName(app_name)
