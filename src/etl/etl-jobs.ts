@@ -172,10 +172,12 @@ export class EtlJobs extends Construct {
       },
     });
 
-    // Engine: one zip of the package, so that `import insurancelake_etl` works on Glue.
+    // Engine: one zip with the package and the top-level helper modules the entry scripts import
+    // (glue_runtime.py, …), so that `import insurancelake_etl` and `import glue_runtime` work on Glue.
     this.engineAsset = new s3assets.Asset(this, 'EngineAsset', {
       path: this.root,
-      exclude: ['*', `!${ENGINE_PACKAGE}`, `!${ENGINE_PACKAGE}/**`, '**/__pycache__', '**/*.pyc', '**/.pytest_cache'],
+      exclude: ['*', `!${ENGINE_PACKAGE}`, `!${ENGINE_PACKAGE}/**`, '!*.py', 'etl_*.py',
+        '**/__pycache__', '**/*.pyc', '**/.pytest_cache'],
     });
 
     const collect = this.createJob('CollectToCleanseJob', EtlJobSpec.COLLECT_TO_CLEANSE, jobRole,

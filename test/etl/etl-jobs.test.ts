@@ -326,13 +326,15 @@ describe('EtlJobs: VPC', () => {
 });
 
 describe('EtlJobs: engine asset', () => {
-  test('the engine package ships as one zip holding insurancelake_etl/ and no caches', () => {
+  test('the engine ships as one zip: insurancelake_etl/ and the helper modules beside the entry scripts, no entry scripts, no caches', () => {
     const app = testApp();
     const stack = testStack(app);
     const lake = new InsuranceLake(stack, 'Lake', { engineAssetPath: engineRoot() });
     const assembly = app.synth();
     const staged = path.join(assembly.directory, lake.etl.engineAsset.assetPath);
-    expect(fs.readdirSync(staged)).toEqual(['insurancelake_etl']);
+    const root = engineRoot();
+    const helpers = fs.readdirSync(root).filter(f => f.endsWith('.py') && !f.startsWith('etl_'));
+    expect(fs.readdirSync(staged).sort()).toEqual([...helpers, 'insurancelake_etl'].sort());
     expect(fs.existsSync(path.join(staged, 'insurancelake_etl', '__init__.py'))).toBe(true);
     const all: string[] = [];
     const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach(e => {
