@@ -62,8 +62,8 @@ export const ICEBERG_CATALOG_NAME = 'glue_catalog';
 
 /** Values of `--table_format`. */
 export const TableFormatValue = {
-  ICEBERG: 'iceberg',
-  PARQUET: 'parquet',
+  ICEBERG: 'ICEBERG',
+  PARQUET: 'PARQUET',
 } as const;
 
 /** Configuration layout in the ETL scripts bucket (all under `etl/`). */

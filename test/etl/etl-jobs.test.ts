@@ -56,7 +56,7 @@ describe('EtlJobs: the three Glue jobs', () => {
       '--job-language': 'python',
       '--datalake-formats': 'iceberg',
       '--iceberg_catalog': 'glue_catalog',
-      '--table_format': 'iceberg',
+      '--table_format': 'ICEBERG',
       '--environment': 'Dev',
       '--txn_bucket': bucketRef('EtlScriptsBucket'),
       '--data_lineage_table': { Ref: expect.stringMatching(/^LakeTablesDataLineageTable/) },
@@ -221,7 +221,7 @@ describe('EtlJobs: options', () => {
     const { template, lake } = lakeTemplate({ tableFormat: TableFormat.PARQUET, entityMatch: false });
     template.resourceCountIs('AWS::Glue::Job', 2);
     expect(lake.consumeEntityMatchJob).toBeUndefined();
-    expect(job(template, JOBS.collect).DefaultArguments['--table_format']).toBe('parquet');
+    expect(job(template, JOBS.collect).DefaultArguments['--table_format']).toBe('PARQUET');
   });
 
   test('per-job overrides: Flex, workers, timeout, retries, concurrency, Glue version, extra arguments', () => {
