@@ -32,6 +32,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write every dataset under --out-dir in the Collect layout",
     )
+    target.add_argument(
+        "--customers",
+        action="store_true",
+        help="write the entity-match customer example (A01, C25, F15 over two days) under --out-dir",
+    )
     p.add_argument(
         "--rows",
         type=int,
@@ -71,7 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     p = parser()
     try:
-        if args.all:
+        if args.customers:
+            if not args.out_dir:
+                p.error("--customers needs --out-dir")
+            from .customers import write_example
+
+            write_example(args.out_dir, seed=args.seed)
+        elif args.all:
             if not args.out_dir:
                 p.error("--all needs --out-dir")
             if args.bad_rows or args.malformed:
