@@ -79,7 +79,8 @@ ENTITY_MATCH_REQUIRED: tuple[str, ...] = (
 )
 
 # Arguments every job accepts when present. JOB_ID/JOB_RUN_ID are set by Glue itself; table_format,
-# iceberg_catalog and warehouse are this project's additions (Iceberg default, local warehouse).
+# iceberg_catalog, warehouse and dq_evaluator (deequ|glue, default glue on Glue, deequ elsewhere)
+# are this project's additions (Iceberg default, local warehouse, DQDL evaluator choice).
 COMMON_OPTIONAL: tuple[str, ...] = (
     "JOB_ID",
     "JOB_RUN_ID",
@@ -87,6 +88,7 @@ COMMON_OPTIONAL: tuple[str, ...] = (
     "table_format",
     "iceberg_catalog",
     "warehouse",
+    "dq_evaluator",
 )
 CONSUME_OPTIONAL: tuple[str, ...] = (
     *COMMON_OPTIONAL,
