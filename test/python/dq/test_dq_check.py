@@ -246,3 +246,18 @@ def test_a_rule_the_local_evaluator_cannot_evaluate_fails_the_run_naming_it(make
 
 def test_no_rules_give_a_pass_through_checker(make_ctx, writer):
     assert isinstance(make_data_quality({}, make_ctx(), writer), PassThroughQuality)
+
+
+def test_the_dq_evaluator_argument_chooses_the_evaluator(make_ctx, writer):
+    ctx = make_ctx(dq_evaluator="glue")
+    with pytest.raises(ConfigError, match="--dq_evaluator glue needs AWS Glue Data Quality"):
+        make_data_quality({"after_transform": {"halt_rules": ["RowCount > 0"]}}, ctx, writer)
+
+
+def test_release_unpersists_the_cached_row_outcomes(make_ctx, writer, policies):
+    check = make_data_quality({"before_transform": {"quarantine_rules": ["IsComplete 'smoker'"]}}, make_ctx(), writer)
+    check.run(policies, "before_transform")
+    [cached] = check.cached
+    assert cached.is_cached
+    check.release()
+    assert not cached.is_cached and check.cached == []

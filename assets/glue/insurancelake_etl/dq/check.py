@@ -62,6 +62,7 @@ class DataQualityCheck:
         self.tables = tables
         self.evaluator = evaluator
         self.results = results
+        self.cached: list[DataFrame] = []
 
     @property
     def args(self) -> dict[str, Any]:
@@ -92,6 +93,12 @@ class DataQualityCheck:
                 raise DataError("Data quality check failed")
         return df
 
+    def release(self) -> None:
+        """Unpersist the row-level outcomes cached for quarantine (call when the job has written)."""
+        for frame in self.cached:
+            frame.unpersist()
+        self.cached.clear()
+
     # -- actions ----------------------------------------------------------------------------------
 
     def _evaluate(self, df: DataFrame, rules: list[str], stage: str, action: str) -> list[RuleOutcome]:
@@ -106,7 +113,9 @@ class DataQualityCheck:
         self.results.write(outcomes, stage, "quarantine")
         self._log_failures(outcomes, stage, "quarantine")
 
+        # Cached: the counts, the quarantine write and the rows that continue all read it.
         rows = rows.cache()
+        self.cached.append(rows)
         result = F.col(RESULT_COLUMN)
         # One Spark job counts both kinds of rows.
         counts = rows.agg(
