@@ -93,6 +93,7 @@ def profile_transforms(
     ctx = JobContext(spark=spark, args=args, spec_file=job_config.spec_file)  # type: ignore[arg-type]
     df = readers.read_input(spark, path, job_config.input_spec, mapping_rows=job_config.mapping_rows,  # type: ignore[arg-type]
                             file_label=path)  # fmt: skip
+    log.info("profile: the job's reader gives %d partition(s)", df.rdd.getNumPartitions())
     df = mapping.apply_mapping(df, job_config.mapping_rows, ctx, strict=False).cache()
     df.count()
     costs: dict[str, float] = {}
