@@ -40,14 +40,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'aws-cdk@2.1148.1',
-    // Orchestration: the Lambda handlers' SDK clients (external in the bundles: the Node 22 runtime has
-    // them) and the local Step Functions interpreter that runs the synthesized ASL in tests.
+  ],
+  // The `insurancelake` CLI runs the synthesized ASL with aws-local-stepfunctions and calls the
+  // bundled Lambda handlers in-process, whose SDK clients are external in the bundles (the Node 22
+  // Lambda runtime has them): so these ship inside the package.
+  bundledDeps: [
     '@aws-sdk/client-dynamodb@3.1164.0',
     '@aws-sdk/client-s3@3.1164.0',
     '@aws-sdk/client-sfn@3.1164.0',
     '@aws-sdk/client-sns@3.1164.0',
     'aws-local-stepfunctions@3.0.0',
   ],
+  bin: { insurancelake: 'lib/cli/main.js' },
 
   // The Lambda bundles must not share projen's default `assets/` (it would git-ignore the engine).
   bundlerOptions: { assetsDir: 'assets/lambda' },
@@ -63,7 +67,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalTeardown: '<rootDir>/test/setup/moto-server-teardown.ts',
     },
   },
-  tsconfigDev: { include: ['integ/**/*.ts', 'bench/**/*.ts'] },
+  tsconfigDev: { include: ['../integ/**/*.ts'] },
 
   gitignore: [
     '/.venv/',
@@ -72,15 +76,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '*.pyc',
     '.pytest_cache/',
     '.ruff_cache/',
-    '/integ/**/asset.*/',
+    '/integ/**/asset.*',
+    '/integ/**/performance-counters.json',
     '/test-reports/',
   ],
 });
 
 // The engine under assets/glue ships in the tarball; caches, tests and tools around it do not.
-for (const pattern of ['/build/', '/.venv/', '__pycache__/', '*.pyc', '.pytest_cache/', '.ruff_cache/', '/bench/', '/integ/', '/test-reports/', '/.ci/']) {
+for (const pattern of ['/build/', '/.venv/', '__pycache__/', '*.pyc', '.pytest_cache/', '.ruff_cache/', '/bench/', '/integ/', '/test-reports/', '/.ci/', '/dist/', '/insurancelake-*/']) {
   project.addPackageIgnore(pattern);
 }
+// The CLI sets up its Python environment with this script; the examples are the demo's configuration.
+project.addPackageIgnore('!/scripts/python-env.sh');
 
 // Keep jsii's Node 20 end-of-life banner out of every task's output.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
@@ -93,7 +100,41 @@ const pythonTests = project.addTask('test:python', {
 });
 project.testTask.spawn(pythonTests);
 
-// The handler tests and the local state-machine runs use the bundled Lambda code in assets/lambda.
+// `npm test` builds first: the handler tests and the local runs use the bundled Lambda code in
+// assets/lambda, and the packaging test reads the compiled library (lib/, .jsii).
+project.testTask.prependSpawn(project.compileTask);
 project.testTask.prependSpawn(project.bundler.bundleTask);
+
+// The Python package that jsii builds is installed into a fresh venv and synthesizes a lake.
+const bindings = project.addTask('test:bindings', {
+  description: 'build the Python package with jsii-pacmak and synthesize an InsuranceLake from it',
+  exec: 'bash scripts/python-bindings-smoke.sh',
+});
+project.testTask.spawn(bindings);
+
+// Integration snapshots: integ-runner 2.197 cannot read the assembly schema aws-cdk-lib 2.270+
+// writes, so the aws-cdk CLI makes the snapshot folders (integ-runner's layout) and
+// test/integ-snapshots.test.ts verifies them. Never run by `npm test`.
+const integUpdate = project.addTask('integ:update', {
+  description: 'regenerate integ/integ.*.ts.snapshot/ with the aws-cdk CLI (review the diff, then commit)',
+});
+for (const app of ['integ.default.ts', 'integ.vpc-parquet.ts']) {
+  integUpdate.exec(
+    `cdk synth --app "ts-node --transpile-only -P tsconfig.json integ/${app}" -o integ/${app}.snapshot --quiet --no-version-reporting --no-path-metadata`,
+  );
+}
+
+// `npm run demo`: the whole pipeline on generated data, locally (after `npm ci`, nothing else).
+const demo = project.addTask('demo', {
+  description: 'generate insurance data and run it through the local pipeline (insurancelake demo)',
+  exec: 'ts-node --transpile-only -P tsconfig.json src/cli/main.ts demo',
+  receiveArgs: true,
+});
+demo.prependSpawn(project.bundler.bundleTask);
+project.addTask('insurancelake', {
+  description: 'the insurancelake CLI from the sources (npx projen insurancelake -- --help)',
+  exec: 'ts-node --transpile-only -P tsconfig.json src/cli/main.ts',
+  receiveArgs: true,
+});
 
 project.synth();

@@ -37,6 +37,9 @@ from .args import (
 
 LOG = logging.getLogger("insurancelake_etl.worker")
 
+# The Iceberg catalog ``open_warehouse`` attaches to the warehouse; queries resolve names there first.
+QUERY_CATALOG = "local"
+
 # The jobs the worker runs: module under insurancelake_etl.jobs, required and optional arguments
 # (the same lists the Glue entry scripts check).
 JOBS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -121,8 +124,22 @@ class Worker:
         return {"job": job, "seconds": round(time.perf_counter() - started, 3), **payload}
 
     def _query(self, sql: str, limit: int) -> dict[str, Any]:
-        df = self.spark.sql(sql)
-        rows = df.limit(limit).collect()
+        """Run ``sql`` with unqualified ``db.table`` names resolved in the Iceberg catalog (the
+        default table format); when a name is not found there, in the session catalog (Parquet)."""
+        spark = self.spark
+        previous = spark.catalog.currentCatalog()
+        try:
+            spark.catalog.setCurrentCatalog(QUERY_CATALOG)
+            try:
+                df = spark.sql(sql)
+            except Exception as error:  # noqa: BLE001 - retried once in the session catalog
+                if "NOT_FOUND" not in str(error):
+                    raise
+                spark.catalog.setCurrentCatalog("spark_catalog")
+                df = spark.sql(sql)
+            rows = df.limit(limit).collect()
+        finally:
+            spark.catalog.setCurrentCatalog(previous)
         return {
             "columns": [{"name": f.name, "type": f.dataType.simpleString()} for f in df.schema.fields],
             "rows": [[_jsonable(v) for v in row] for row in rows],

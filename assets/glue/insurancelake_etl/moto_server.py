@@ -1,0 +1,31 @@
+"""The local AWS endpoint: moto's server, with Step Functions timestamps as epoch seconds.
+
+The real Step Functions JSON API returns `creationDate`, `startDate`, `stopDate` as epoch numbers;
+moto 5.1 returns ISO strings, which AWS SDK for JavaScript v3 rejects ("Expected real number").
+This wrapper patches moto's formatter for the stepfunctions module only and then runs the normal
+`moto.server` command line: `python -m insurancelake_etl.moto_server -H 127.0.0.1 -p <port>`. Used by the local runner and the tests;
+moto is a local/test requirement only, so nothing on Glue imports this module.
+"""
+
+import sys
+from datetime import datetime, timezone
+from typing import Optional
+
+import moto.stepfunctions.models as sfn_models
+import moto.stepfunctions.responses as sfn_responses
+from moto.server import main
+
+
+def _epoch(value: Optional[datetime] = None) -> float:
+    """Epoch seconds (with milliseconds) of a datetime; naive values are UTC, as moto creates them."""
+    value = value or datetime.now(timezone.utc)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return round(value.timestamp(), 3)
+
+
+sfn_models.iso_8601_datetime_with_milliseconds = _epoch
+sfn_responses.iso_8601_datetime_with_milliseconds = _epoch
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,32 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadLookups } from './run';
+import { UsageError } from '../errors';
+import { LocalAws } from '../local-aws';
+import { synthesizeLocalLake } from '../local-lake';
+import { MotoServer } from '../moto-server';
+import { Progress } from '../progress';
+import { ensurePython } from '../python';
+
+/**
+ * `insurancelake load-lookups --config DIR`: load the value and multi lookups listed in
+ * `<config>/lookups/lookups.json` into lookup tables shaped as the lake defines them, on a local
+ * endpoint, and report what was loaded. (`run` loads them by itself before the first file.)
+ */
+export async function loadLookupsCommand(values: Record<string, string | boolean | undefined>): Promise<number> {
+  if (typeof values.config !== 'string') throw new UsageError('load-lookups: --config is required');
+  const configDir = path.resolve(values.config);
+  const manifest = path.join(configDir, 'lookups', 'lookups.json');
+  if (!fs.existsSync(manifest)) throw new UsageError(`load-lookups: ${manifest} does not exist; it lists the value_lookups and multi_lookups to load`);
+  const python = ensurePython((line) => process.stderr.write(line + '\n'));
+  const moto = await MotoServer.start(python);
+  try {
+    const lake = synthesizeLocalLake({ entityMatch: false });
+    const aws = new LocalAws(moto.endpoint);
+    await aws.provision(lake, configDir);
+    loadLookups(python, configDir, lake, moto.awsEnvironment(), new Progress(process.stdout));
+    return 0;
+  } finally {
+    moto.stop();
+  }
+}

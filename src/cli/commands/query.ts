@@ -1,0 +1,36 @@
+import { UsageError } from '../errors';
+import { ensurePython } from '../python';
+import { SparkWorker } from '../spark-worker';
+import { renderTable } from '../table';
+import { Workdir } from '../workdir';
+
+interface QueryResult {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+}
+
+/** `insurancelake query --workdir DIR "SQL"`: Spark SQL against the local catalog of a run. */
+export async function queryCommand(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number> {
+  const sql = positionals.join(' ').trim();
+  if (!sql) throw new UsageError('query: give the SQL to run, e.g. insurancelake query "SHOW TABLES IN syntheticgeneraldata"');
+  const workdir = Workdir.resolve(values.workdir as string | undefined);
+  workdir.prepare();
+  const python = ensurePython((line) => process.stderr.write(line + '\n'));
+  const worker = SparkWorker.start(python, workdir.warehouse, {}, `${workdir.logs}/query.log`);
+  try {
+    const result = await worker.request<QueryResult>('query', { sql, limit: 1000 });
+    const names = result.columns.map((c) => c.name);
+    if (values.json) {
+      for (const row of result.rows) process.stdout.write(JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i]]))) + '\n');
+    } else {
+      process.stdout.write(renderTable(names, result.rows));
+      process.stdout.write(`(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`);
+    }
+    return 0;
+  } catch (error) {
+    process.stderr.write(`insurancelake: query failed: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await worker.close();
+  }
+}

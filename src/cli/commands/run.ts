@@ -1,0 +1,153 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '../errors';
+import { LocalAws, listFiles } from '../local-aws';
+import { synthesizeLocalLake, LocalLake } from '../local-lake';
+import { LocalPipeline } from '../local-pipeline';
+import { MotoServer } from '../moto-server';
+import { ENGINE_DIR } from '../paths';
+import { Progress } from '../progress';
+import { ensurePython } from '../python';
+import { renderReport } from '../report';
+import { SparkWorker } from '../spark-worker';
+import { ExecutionSummary, jsonSummary } from '../summary';
+import { renderTable } from '../table';
+import { Workdir } from '../workdir';
+
+/** Options of one local pipeline run. */
+export interface RunOptions {
+  readonly collectDir: string;
+  readonly configDir: string;
+  readonly workdir: Workdir;
+  readonly json: boolean;
+}
+
+/** `insurancelake run --collect DIR --config DIR [--workdir DIR] [--json]`. */
+export async function runCommand(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const collectDir = requiredDir(values.collect, '--collect', 'the folder whose <Database>/<Table>/<file> layout mirrors the Collect bucket');
+  const configDir = requiredDir(values.config, '--config', 'the configuration folder with etl/transformation-spec, etl/transformation-sql, etl/dq-rules');
+  const workdir = Workdir.resolve(values.workdir as string | undefined);
+  const executions = await runPipeline({ collectDir, configDir, workdir, json: !!values.json });
+  return executions.every((e) => e.status === 'SUCCEEDED') ? 0 : 1;
+}
+
+function requiredDir(value: string | boolean | undefined, flag: string, what: string): string {
+  if (typeof value !== 'string' || !value) throw new UsageError(`run: ${flag} is required: ${what}`);
+  const dir = path.resolve(value);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`run: ${flag} ${value} is not a folder`);
+  return dir;
+}
+
+/** Run every Collect file through the local pipeline; prints progress, the summary and writes report.html. */
+export async function runPipeline(options: RunOptions): Promise<ExecutionSummary[]> {
+  const started = Date.now();
+  const { workdir } = options;
+  const progress = new Progress(options.json ? process.stderr : process.stdout);
+  const files = listFiles(options.collectDir).map((f) => path.relative(options.collectDir, f));
+  if (!files.length) throw new UsageError(`run: no files under ${options.collectDir}; expected <Database>/<Table>/<file>`);
+  workdir.prepare();
+  const python = ensurePython((line) => process.stderr.write(line + '\n'));
+
+  const moto = await MotoServer.start(python);
+  const env = { ...moto.awsEnvironment(), INSURANCELAKE_WAREHOUSE: `file://${workdir.warehouse}` };
+  Object.assign(process.env, env);
+  progress.line(`local AWS endpoint (moto) on ${moto.endpoint}`);
+  const worker = SparkWorker.start(python, `file://${workdir.warehouse}`, env, path.join(workdir.logs, 'spark-worker.log'));
+  const onSignal = () => {
+    worker.kill();
+    moto.stop();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    // The JVM starts while the construct synthesizes: the two slow start-up steps overlap.
+    const sparkReady = worker.request<{ seconds: number }>('start');
+    const lake = synthesizeLocalLake({ entityMatch: hasEntityMatchSpec(options.configDir) });
+    progress.line(`synthesized InsuranceLake (${lake.asl.StartAt} → ${Object.keys(lake.asl.States).length} states) in ${lake.synthSeconds.toFixed(1)} s`);
+    const aws = new LocalAws(moto.endpoint);
+    await aws.provision(lake, options.configDir);
+    loadLookups(python, options.configDir, lake, env, progress);
+    const spark = await sparkReady;
+    progress.line(`local Spark ready (${spark.seconds.toFixed(1)} s)`);
+
+    const pipeline = new LocalPipeline(lake, aws, worker, {
+      collect: options.collectDir,
+      cleanse: workdir.bucket('cleanse'),
+      consume: workdir.bucket('consume'),
+      etlScripts: options.configDir,
+      glueTemp: workdir.bucket('glue-temp'),
+    }, progress, (line) => fs.appendFileSync(path.join(workdir.logs, 'lambda.log'), line + '\n'));
+    const executions: ExecutionSummary[] = [];
+    for (const file of files) executions.push(...await pipeline.runFile(file));
+
+    const seconds = (Date.now() - started) / 1000;
+    fs.writeFileSync(workdir.report, renderReport('InsuranceLake local run', executions, graphOf(lake), seconds));
+    fs.writeFileSync(path.join(workdir.root, 'summary.json'), JSON.stringify(jsonSummary(executions), null, 2));
+    if (options.json) {
+      process.stdout.write(JSON.stringify(jsonSummary(executions)) + '\n');
+    } else {
+      printSummary(executions, seconds, workdir);
+    }
+    return executions;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await worker.close();
+    moto.stop();
+  }
+}
+
+function hasEntityMatchSpec(configDir: string): boolean {
+  const specs = path.join(configDir, 'etl', 'transformation-spec');
+  return fs.existsSync(specs) && fs.readdirSync(specs).some((f) => f.endsWith('-entitymatch.json'));
+}
+
+/** Load `lookups/lookups.json`'s value and multi lookups into the local lookup tables. */
+export function loadLookups(python: string, configDir: string, lake: LocalLake, env: Record<string, string>, progress: Progress): void {
+  const manifestFile = path.join(configDir, 'lookups', 'lookups.json');
+  if (!fs.existsSync(manifestFile)) return;
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  const run = (args: string[]) =>
+    execFileSync(python, ['-m', 'insurancelake_etl.lookups', ...args], {
+      cwd: ENGINE_DIR, env: { ...process.env, ...env, PYTHONPATH: ENGINE_DIR }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  let count = 0;
+  for (const entry of manifest.value_lookups ?? []) {
+    run(['load-value', path.join(configDir, 'lookups', entry.file), '--table', lake.tableNames.valueLookup, '--source-system', entry.source_system]);
+    count++;
+  }
+  for (const entry of manifest.multi_lookups ?? []) {
+    run(['load-multi', path.join(configDir, 'lookups', entry.file), '--table', lake.tableNames.multiLookup, '--lookup-group', entry.lookup_group,
+      ...(entry.lookup_columns ? ['--lookup-columns', ...entry.lookup_columns] : [])]);
+    count++;
+  }
+  progress.line(`loaded ${count} lookup file${count === 1 ? '' : 's'} into the local lookup tables`);
+}
+
+function graphOf(lake: LocalLake) {
+  return {
+    states: Object.entries<any>(lake.asl.States).map(([name, s]) => ({
+      name,
+      type: s.Type,
+      next: [s.Next, s.Default, ...(s.Choices ?? []).map((c: any) => c.Next), ...(s.Catch ?? []).map((c: any) => c.Next)].filter(Boolean),
+    })),
+  };
+}
+
+function printSummary(executions: ExecutionSummary[], seconds: number, workdir: Workdir): void {
+  const dq = (e: ExecutionSummary) => {
+    if (!e.dq.length) return '-';
+    const passed = e.dq.filter((d) => /pass/i.test(d.outcome)).length;
+    return `${passed}/${e.dq.length} passed`;
+  };
+  const rows = executions.map((e) => [
+    `${e.database}/${e.table}/${e.file}`, e.status, e.rows_read ?? '-', e.rows_cleanse ?? '-', e.rows_consume ?? '-', e.rows_quarantined ?? '-', dq(e), e.duration_s.toFixed(1),
+  ]);
+  process.stdout.write('\n' + renderTable(['file', 'status', 'read', 'cleanse', 'consume', 'quarantined', 'DQ rules', 'seconds'], rows));
+  for (const e of executions.filter((x) => x.error)) process.stdout.write(`\n${e.status} ${e.database}/${e.table}/${e.file}:\n  ${e.error}\n`);
+  const ok = executions.filter((e) => e.status === 'SUCCEEDED').length;
+  process.stdout.write(`\n${ok} of ${executions.length} succeeded in ${seconds.toFixed(1)} s. Report: ${workdir.report}\n`);
+  process.stdout.write(`Query the tables: insurancelake query --workdir ${workdir.root} "SHOW TABLES IN <database>"\n`);
+}

@@ -1,0 +1,359 @@
+import * as path from 'node:path';
+import type { StateMachine as LocalStateMachine } from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
+import { LocalAws, plain } from './local-aws';
+import { LocalFunction, LocalLake, LOCAL_PSEUDO } from './local-lake';
+import { Progress } from './progress';
+import { EngineError, SparkWorker } from './spark-worker';
+import { ExecutionSummary, RuleOutcome, StepRecord, TableSample } from './summary';
+import {
+  GlueJobRunFailed, installPromiseWithResolvers, localContext, localTaskHandlers, noRetryWaits, withTaskTimeouts,
+} from '../orchestration/local-definition';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { StateMachine } = require('aws-local-stepfunctions') as { StateMachine: typeof LocalStateMachine };
+
+/** Where each bucket of the lake lives on this machine. */
+export interface LocalBuckets {
+  readonly collect: string;
+  readonly cleanse: string;
+  readonly consume: string;
+  readonly etlScripts: string;
+  readonly glueTemp: string;
+}
+
+interface JobOutcome {
+  readonly job: string;
+  readonly rows_read?: number;
+  readonly rows_written?: number;
+  readonly rows_quarantined?: number;
+  readonly table?: string | null;
+  readonly partition?: string | null;
+}
+
+/**
+ * Drives files through the synthesized pipeline on this machine: S3 event → real trigger Lambda →
+ * execution started in moto → the ASL run by aws-local-stepfunctions, whose Lambda tasks call the
+ * bundled handlers in-process and whose Glue tasks run the engine in the Spark worker.
+ */
+export class LocalPipeline {
+  private readonly handlers = new Map<string, (event: unknown) => Promise<unknown>>();
+  private readonly ran = new Set<string>();
+  private jobOutcomes: JobOutcome[] = [];
+
+  constructor(
+    private readonly lake: LocalLake,
+    private readonly aws: LocalAws,
+    private readonly worker: SparkWorker,
+    private readonly buckets: LocalBuckets,
+    private readonly progress: Progress,
+    private readonly lambdaLog: (line: string) => void,
+  ) {
+    installPromiseWithResolvers();
+  }
+
+  /** Send one Collect file (path relative to the Collect folder) through the pipeline. */
+  async runFile(relativeKey: string): Promise<ExecutionSummary[]> {
+    const key = relativeKey.split(path.sep).join('/');
+    const [database, table] = key.split('/');
+    const started = Date.now();
+    const trigger = this.functionByEnv('SFN_STATE_MACHINE_ARN', 'GLUE_SCRIPTS_BUCKET_NAME');
+    try {
+      await this.invoke(trigger, s3Event(this.lake.bucketNames.collect, key));
+    } catch (error) {
+      return [failedBeforeStart(database, table, path.basename(key), started, `trigger: ${(error as Error).message}`)];
+    }
+    const summaries: ExecutionSummary[] = [];
+    // The trigger may start one execution (or queue it); dependants start when their turn comes.
+    for (let pending = await this.newExecutions(); pending.length; pending = await this.newExecutions()) {
+      for (const execution of pending) summaries.push(await this.runExecution(execution.name, execution.input));
+    }
+    if (!summaries.length) {
+      summaries.push({
+        ...failedBeforeStart(database, table, path.basename(key), started, null),
+        status: 'QUEUED',
+      });
+    }
+    return summaries;
+  }
+
+  private async newExecutions(): Promise<{ name: string; input: any }[]> {
+    const all = await this.aws.startedExecutions(this.lake.stateMachineArn);
+    const fresh = all.filter((e) => !this.ran.has(e.name));
+    fresh.forEach((e) => this.ran.add(e.name));
+    return fresh;
+  }
+
+  private async runExecution(executionName: string, input: any): Promise<ExecutionSummary> {
+    const started = Date.now();
+    const label = `${input.target_database_name ?? '?'}/${input.table_name ?? '?'}/${input.base_file_name ?? '?'}`;
+    this.jobOutcomes = [];
+    const steps: StepRecord[] = [];
+    const asl = withTaskTimeouts(this.lake.asl, 3600);
+    const machine = new StateMachine(asl as any, { validationOptions: { checkArn: false, checkPaths: true } });
+    const execution = machine.run(input, {
+      overrides: {
+        taskResourceLocalHandlers: localTaskHandlers(asl, {
+          glueJob: (jobName, args, stateName) => this.glueJob(jobName, args, stateName),
+          invokeLambda: (functionName, payload) => this.invoke(this.functionByName(functionName), payload),
+          publish: (params) => this.publish(params),
+        }),
+        retryIntervalOverrides: noRetryWaits(asl),
+      },
+      context: localContext(this.lake.stateMachineName, executionName, LOCAL_PSEUDO),
+    });
+    this.progress.executionStarted(label);
+    const entered = new Map<string, number>();
+    const watch = (async () => {
+      for await (const event of execution.eventLogs) {
+        const e = event as any;
+        if (e.type === 'StateEntered') {
+          entered.set(e.state.name, Date.now());
+          this.progress.stateEntered(label, e.state.name, e.state.type);
+        } else if (e.type === 'StateExited') {
+          const t0 = entered.get(e.state.name) ?? Date.now();
+          steps.push({ name: e.state.name, status: 'SUCCEEDED', startedAt: t0, seconds: (Date.now() - t0) / 1000 });
+          this.progress.stateExited(label, e.state.name, (Date.now() - t0) / 1000);
+        } else if (e.type === 'StateFailed' || e.type === 'StateCaught' || e.type === 'StateRetried') {
+          const t0 = entered.get(e.state?.name) ?? Date.now();
+          const detail = e.Error ? `${e.Error}${e.Cause ? `: ${String(e.Cause).slice(0, 300)}` : ''}` : undefined;
+          if (e.type !== 'StateRetried') {
+            steps.push({ name: e.state.name, status: e.type === 'StateCaught' ? 'CAUGHT' : 'FAILED', startedAt: t0, seconds: (Date.now() - t0) / 1000, detail });
+          }
+          this.progress.stateProblem(label, e.state?.name, e.type, detail);
+        }
+      }
+    })();
+    let failure: string | null = null;
+    try {
+      await execution.result;
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+    await watch.catch(() => undefined);
+    const audit = await this.auditItem(input.execution_id);
+    const status = failure ? 'FAILED' : String(audit?.job_latest_status ?? 'SUCCEEDED');
+    const error = status === 'SUCCEEDED' ? null : String(audit?.error_message ?? failure ?? 'failed');
+    const collect = this.jobOutcomes.find((o) => o.job === 'collect_to_cleanse');
+    const consume = this.jobOutcomes.find((o) => o.job === 'cleanse_to_consume');
+    const summary: ExecutionSummary = {
+      database: String(input.target_database_name ?? ''),
+      table: String(input.table_name ?? ''),
+      file: String(input.base_file_name ?? ''),
+      status,
+      rows_read: collect?.rows_read ?? null,
+      rows_cleanse: collect?.rows_written ?? null,
+      rows_consume: consume?.rows_written ?? null,
+      rows_quarantined: sumQuarantined(this.jobOutcomes),
+      duration_s: round((Date.now() - started) / 1000),
+      error,
+      executionName,
+      steps,
+      dq: await this.dqOutcomes(input.execution_id),
+      lineage: await this.lineage(input.execution_id),
+      tables: await this.samples(collect, consume),
+    };
+    this.progress.executionFinished(label, summary);
+    return summary;
+  }
+
+  private async glueJob(jobName: string, runArgs: Record<string, string>, stateName: string): Promise<void> {
+    const job = this.lake.jobs.get(jobName);
+    if (!job) throw new GlueJobRunFailed(`no Glue job named ${jobName} in the synthesized lake`);
+    // Glue itself adds --JOB_NAME and --JOB_RUN_ID to every run's arguments.
+    const glueArgs = { '--JOB_NAME': jobName, '--JOB_RUN_ID': `jr_local_${Date.now().toString(16)}`, ...job.defaultArguments, ...runArgs };
+    const args = Object.fromEntries(Object.entries(glueArgs).map(([k, v]) => [k, this.localUris(String(v))]));
+    const stop = this.progress.busy(stateName);
+    try {
+      const outcome = await this.worker.request<JobOutcome>('job', { job: job.engineJob, args });
+      this.jobOutcomes.push(outcome);
+    } catch (error) {
+      if (error instanceof EngineError) throw new GlueJobRunFailed(`${error.kind}: ${error.message}`);
+      throw error;
+    } finally {
+      stop();
+    }
+  }
+
+  /** Replace `s3://<lake bucket>` by the bucket's local folder as a `file://` URI. */
+  private localUris(value: string): string {
+    const names = this.lake.bucketNames;
+    const pairs: [string, string][] = [
+      [names.collect, this.buckets.collect],
+      [names.cleanse, this.buckets.cleanse],
+      [names.consume, this.buckets.consume],
+      [names.etlScripts, this.buckets.etlScripts],
+      [names.glueTemp, this.buckets.glueTemp],
+    ];
+    let out = value;
+    for (const [bucket, dir] of pairs) out = out.split(`s3://${bucket}`).join(`file://${dir}`);
+    return out;
+  }
+
+  private functionByName(name: string): LocalFunction {
+    const fn = this.lake.functions.find((f) => f.name === name);
+    if (!fn) throw new Error(`no Lambda function named ${name} in the synthesized lake`);
+    return fn;
+  }
+
+  private functionByEnv(...keys: string[]): LocalFunction {
+    const fn = this.lake.functions.find((f) => keys.every((k) => k in f.environment));
+    if (!fn) throw new Error(`no Lambda function with environment ${keys.join(', ')} in the synthesized lake`);
+    return fn;
+  }
+
+  /** Call a bundled handler in this process with its function's environment, as Lambda would. */
+  private async invoke(fn: LocalFunction, event: unknown): Promise<unknown> {
+    let handler = this.handlers.get(fn.name);
+    if (!handler) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      handler = require(fn.handlerFile)[fn.handlerExport] as (event: unknown) => Promise<unknown>;
+      this.handlers.set(fn.name, handler);
+    }
+    const saved: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(fn.environment)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    // What the function logs goes where CloudWatch Logs would have it: the run's Lambda log.
+    const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const original = consoleMethods.map((m) => console[m]);
+    for (const m of consoleMethods) console[m] = (...parts: unknown[]) => this.lambdaLog(`${fn.name} ${parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ')}`);
+    try {
+      return await handler(event);
+    } finally {
+      consoleMethods.forEach((m, i) => (console[m] = original[i]));
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }
+
+  /** SNS publish to moto, then what the topic's subscriptions would do: the dependency trigger. */
+  private async publish(params: Record<string, any>): Promise<void> {
+    await this.aws.publish(params);
+    const dependencyTrigger = this.lake.functions.find((f) => /dependency/i.test(f.logicalId));
+    if (!dependencyTrigger || !matchesFilter(this.lake.template, params.MessageAttributes)) return;
+    await this.invoke(dependencyTrigger, snsEvent(this.lake.topicArn, params));
+  }
+
+  private async auditItem(executionId: string): Promise<Record<string, any> | undefined> {
+    const items = await this.aws.itemsByKey(this.lake.tableNames.audit, 'execution_id', executionId);
+    return items[0] ? Object.fromEntries(Object.entries(items[0]).map(([k, v]) => [k, plain(v)])) : undefined;
+  }
+
+  private async dqOutcomes(executionId: string): Promise<RuleOutcome[]> {
+    const items = await this.aws.itemsByKey(this.lake.tableNames.dqResults, 'execution_id', executionId).catch(() => []);
+    return items.map((item) => {
+      const v = Object.fromEntries(Object.entries(item).map(([k, x]) => [k, plain(x)]));
+      return { stage: String(v.stage ?? v.dq_stage ?? ''), action: String(v.action ?? v.dq_action ?? ''), rule: String(v.rule ?? v.Rule ?? ''), outcome: String(v.result ?? v.Outcome ?? v.outcome ?? '') };
+    });
+  }
+
+  private async lineage(executionId: string): Promise<{ operation: string; info: string }[]> {
+    if (!this.lake.tableNames.lineage) return [];
+    const items = await this.aws.itemsByKey(this.lake.tableNames.lineage, 'step_function_execution_id', executionId).catch(() => []);
+    return items
+      .map((i) => ({ seq: String(plain(i.job_id_operation_seq)), operation: String(plain(i.dataset_operation)), info: String(plain(i.info) ?? '') }))
+      .sort((a, b) => a.seq.localeCompare(b.seq, undefined, { numeric: true }))
+      .map(({ operation, info }) => ({ operation, info }));
+  }
+
+  private async samples(...outcomes: (JobOutcome | undefined)[]): Promise<TableSample[]> {
+    const out: TableSample[] = [];
+    for (const outcome of outcomes) {
+      if (!outcome?.table) continue;
+      try {
+        const where = outcome.partition ? ` WHERE ${partitionPredicate(outcome.partition)}` : '';
+        const sample = await this.worker.request<any>('query', { sql: `SELECT * FROM ${outcome.table}${where}`, limit: 5 });
+        const count = await this.worker.request<any>('query', { sql: `SELECT COUNT(*) FROM ${outcome.table}${where}` });
+        out.push({ table: outcome.table + (outcome.partition ? ` (${outcome.partition})` : ''), columns: sample.columns, rows: sample.rows, count: Number(count.rows[0][0]) });
+      } catch {
+        // a sample is a nicety of the report; the run's outcome does not depend on it
+      }
+    }
+    return out;
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function sumQuarantined(outcomes: JobOutcome[]): number | null {
+  const values = outcomes.map((o) => o.rows_quarantined).filter((v): v is number => typeof v === 'number');
+  return values.length ? values.reduce((a, b) => a + b, 0) : null;
+}
+
+/** `year=2024/month=01/day=05` → `year='2024' AND month='01' AND day='05'`. */
+function partitionPredicate(partition: string): string {
+  return partition.split('/').map((p) => {
+    const [k, v] = p.split('=');
+    return `${k} = '${v.replace(/'/g, "''")}'`;
+  }).join(' AND ');
+}
+
+function failedBeforeStart(database: string, table: string, file: string, started: number, error: string | null): ExecutionSummary {
+  return {
+    database,
+    table,
+    file,
+    status: 'FAILED',
+    rows_read: null,
+    rows_cleanse: null,
+    rows_consume: null,
+    rows_quarantined: null,
+    duration_s: round((Date.now() - started) / 1000),
+    error,
+    steps: [],
+    dq: [],
+    lineage: [],
+    tables: [],
+  };
+}
+
+/** The S3 ObjectCreated:Put notification for a key, encoded as S3 encodes keys in events. */
+export function s3Event(bucket: string, key: string): unknown {
+  const encoded = encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
+  return {
+    Records: [{
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: LOCAL_PSEUDO.region,
+      eventTime: new Date().toISOString(),
+      eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: 'insurancelake-local' },
+      requestParameters: { sourceIPAddress: '127.0.0.1' },
+      s3: { s3SchemaVersion: '1.0', bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key: encoded } },
+    }],
+  };
+}
+
+function snsEvent(topicArn: string, params: Record<string, any>): unknown {
+  const attributes = Object.fromEntries(
+    Object.entries<any>(params.MessageAttributes ?? {}).map(([k, v]) => [k, { Type: v.DataType ?? 'String', Value: v.StringValue }]),
+  );
+  return {
+    Records: [{
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      Sns: {
+        Type: 'Notification',
+        TopicArn: topicArn,
+        Subject: params.Subject ?? null,
+        Message: typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message),
+        Timestamp: new Date().toISOString(),
+        MessageAttributes: attributes,
+      },
+    }],
+  };
+}
+
+/** Whether the message attributes pass the filter policy of the topic's Lambda subscription. */
+function matchesFilter(template: any, attributes: Record<string, any> | undefined): boolean {
+  const subscription = Object.values<any>(template.Resources ?? {}).find((r) => r.Type === 'AWS::SNS::Subscription' && r.Properties?.Protocol === 'lambda');
+  const policy = subscription?.Properties?.FilterPolicy as Record<string, unknown[]> | undefined;
+  if (!subscription) return false;
+  if (!policy) return true;
+  return Object.entries(policy).every(([name, allowed]) => allowed.includes(attributes?.[name]?.StringValue));
+}

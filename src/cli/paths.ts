@@ -1,0 +1,13 @@
+import * as path from 'node:path';
+
+/** The package root: the same from `src/cli/` (ts-node, tests) and `lib/cli/` (published). */
+export const PACKAGE_ROOT = path.join(__dirname, '..', '..');
+
+/** The ETL engine folder: entry scripts, `insurancelake_etl`, requirements. */
+export const ENGINE_DIR = path.join(PACKAGE_ROOT, 'assets', 'glue');
+
+/** The bundled Lambda handlers (projen/esbuild output). */
+export const LAMBDA_DIR = path.join(PACKAGE_ROOT, 'assets', 'lambda');
+
+/** The example configuration and the demo's data generator settings. */
+export const EXAMPLES_DIR = path.join(PACKAGE_ROOT, 'examples');

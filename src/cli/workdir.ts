@@ -1,0 +1,37 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The layout of a local run's working folder; every command agrees on it. */
+export class Workdir {
+  /** The folder the user named, or `./insurancelake-work`. */
+  static resolve(dir: string | undefined): Workdir {
+    return new Workdir(path.resolve(dir ?? 'insurancelake-work'));
+  }
+
+  private constructor(readonly root: string) {}
+
+  /** Local stand-in for a bucket (`collect`, `cleanse`, `consume`, `etl-scripts`, `glue-temp`). */
+  bucket(name: string): string {
+    return path.join(this.root, 'buckets', name);
+  }
+
+  /** The local catalog and table data (Iceberg warehouse). */
+  get warehouse(): string {
+    return path.join(this.root, 'warehouse');
+  }
+
+  /** Logs of the Spark worker and the moto server. */
+  get logs(): string {
+    return path.join(this.root, 'logs');
+  }
+
+  /** The self-contained HTML report of the last run. */
+  get report(): string {
+    return path.join(this.root, 'report.html');
+  }
+
+  /** Create the folders a run writes to. */
+  prepare(): void {
+    for (const dir of [this.root, this.warehouse, this.logs]) fs.mkdirSync(dir, { recursive: true });
+  }
+}
