@@ -109,13 +109,21 @@ def _pick(values: tuple[str, ...], h: np.ndarray) -> np.ndarray:
 
 
 def persons(seed: int, index: np.ndarray) -> dict[str, np.ndarray]:
-    """The base attributes of persons ``index`` (a pure function of the seed and the index)."""
+    """The base attributes of persons ``index`` (a pure function of the seed and the index).
+
+    Phone numbers and national ids are distinct below 10**9 persons; the pair (date of birth, zip
+    suffix) is distinct below 2,000,000 persons."""
     female = (mix(seed, index, _S_SEX) & np.uint64(1)).astype(bool)
     first_f = _pick(FIRST_NAMES_F, mix(seed, index, _S_FIRST))
     first_m = _pick(FIRST_NAMES_M, mix(seed, index, _S_FIRST))
     first = np.where(female, first_f, first_m)
     last = _pick(LAST_NAMES, mix(seed, index, _S_LAST))
-    dob = (mix(seed, index, _S_DOB) % np.uint64(20000)).astype(np.int64)  # days after 1940-01-01
+    # Birth date (days after 1940-01-01) and zip suffix from one bijection of the index below
+    # 2,000,000: two persons never share both, so distinct persons never agree on the date of birth
+    # and the zip code (the example spec's level 1 needs both to match).
+    slot = (index * 1_234_567 + seed * 7_919) % 2_000_000
+    dob = slot % 20_000
+    zip_suffix = slot // 20_000
     city = (mix(seed, index, _S_CITY) % np.uint64(len(CITIES))).astype(np.int64)
     street_h = mix(seed, index, _S_STREET)
     number = (mix(seed, index, _S_NUM) % np.uint64(9899) + np.uint64(100)).astype(np.int64)
@@ -128,6 +136,7 @@ def persons(seed: int, index: np.ndarray) -> dict[str, np.ndarray]:
         "first": first,
         "last": last,
         "dob": dob,
+        "zip_suffix": zip_suffix,
         "city": city,
         "street": street_h,
         "number": number,
@@ -190,7 +199,7 @@ def customer_rows(
         if variant == "moved":
             street_h, number = street_h + 3, number + 17
         city, state, zip_prefix = CITIES[city_n]
-        zip_code = f"{zip_prefix}{(street_h >> 16) % 100:02d}"
+        zip_code = f"{zip_prefix}{int(base['zip_suffix'][k]):02d}"
         stamp = dt.datetime.combine(when, dt.time(8 + misc % 10, misc % 60, (misc >> 6) % 60))
         rows.append(
             (

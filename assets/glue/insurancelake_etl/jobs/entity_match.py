@@ -12,6 +12,9 @@ Iceberg primary entity table of ``<db>_consume``:
    no levels only the exact match runs (Decision D12); rows still unmatched get new ids;
 5. the rows are merged into the primary table on the global id; two incoming rows with one id are a
    clear error before anything is written.
+
+The incoming partition is selected with zero-padded ``month``/``day`` values (the values the Collect
+job writes), so ``--p_month 3`` and ``--p_month 03`` read the same rows.
 """
 
 from __future__ import annotations
