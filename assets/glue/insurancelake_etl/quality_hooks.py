@@ -20,16 +20,28 @@ from .context import JobContext
 class DataQuality(Protocol):
     """Runs one stage's rules over a DataFrame."""
 
+    quarantined: int
+    """Rows quarantined so far, over every stage run."""
+
     def run(self, df: DataFrame, stage: str) -> DataFrame:
         """The DataFrame to continue with after ``stage``'s rules (warn, quarantine, halt)."""
+        ...
+
+    def release(self) -> None:
+        """Free what the checker cached (call once the job has written)."""
         ...
 
 
 class PassThroughQuality:
     """No rules configured: every stage returns the data unchanged."""
 
+    quarantined = 0
+
     def run(self, df: DataFrame, stage: str) -> DataFrame:
         return df
+
+    def release(self) -> None:
+        return None
 
 
 def make_data_quality(rules: dict[str, Any], ctx: JobContext, tables: Any) -> DataQuality:

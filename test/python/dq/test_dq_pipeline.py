@@ -110,7 +110,7 @@ def test_after_transform_quarantines_bad_effective_dates_and_reversed_terms(spar
 def test_cleanse_keeps_exactly_the_rows_no_quarantine_rule_selected(spark, pipeline):
     kinds = spoiled_policies()
     collected = pipeline["collected"]
-    assert (collected.rows_read, collected.rows_written) == (ROWS, ROWS - 8)
+    assert (collected.rows_read, collected.rows_written, collected.rows_quarantined) == (ROWS, ROWS - 8, 8)
     cleanse = {r.policynumber for r in spark.table(collected.table).select("policynumber").collect()}
     assert not cleanse & {int(p) for k in (1, 2, 3) for p in kinds[k]}
     assert {int(p) for p in kinds[4]} <= cleanse

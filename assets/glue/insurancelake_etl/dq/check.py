@@ -63,6 +63,7 @@ class DataQualityCheck:
         self.evaluator = evaluator
         self.results = results
         self.cached: list[DataFrame] = []
+        self.quarantined = 0
 
     @property
     def args(self) -> dict[str, Any]:
@@ -123,6 +124,7 @@ class DataQualityCheck:
             F.sum(F.when(result.contains("Failed"), 1).otherwise(0)).alias("failed"),
         ).collect()[0]
         passed_count, failed_count = int(counts["passed"] or 0), int(counts["failed"] or 0)
+        self.quarantined += failed_count
 
         failed = rows.filter(result.contains("Failed"))
         if stage == "before_transform":

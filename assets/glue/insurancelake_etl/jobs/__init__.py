@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 @dataclass
 class JobResult:
-    """What a job did: rows read and written, the table (``db.tbl``) and partition it wrote."""
+    """What a job did: rows read, written and quarantined, the table (``db.tbl``) and partition it wrote."""
 
     rows_read: int = 0
     rows_written: int = 0
+    rows_quarantined: int = 0
     table: str | None = None
     partition: str | None = None
     statements: list[str] = field(default_factory=list)

@@ -86,6 +86,9 @@ def run(
     writer = runtime.table_writer(args.get("table_format"), fault=fault)
     result = JobResult()
 
+    # The DQ rules are validated before the SQL runs.
+    quality = make_data_quality(dq_rules, ctx, writer)
+
     # 3. Spark SQL.
     spark_sql, spark_uri = config.load_sql(args["txn_bucket"], args["txn_sql_prefix_path"], "spark", source_db, table)
     if spark_sql is not None:
@@ -100,7 +103,6 @@ def run(
         with runtime.sql_catalog(args.get("table_format")):
             df = spark.sql(query)
             recorder.update_lineage(df, ctx.dataset, "sparksql", info=spark_sql)
-            quality = make_data_quality(dq_rules, ctx, writer)
             df = quality.run(df, "after_sparksql")
             recorder.update_lineage(df, ctx.dataset, "numericaudit")
             df = df.cache()
@@ -112,8 +114,10 @@ def run(
             )
         finally:
             df.unpersist()
+            quality.release()
         result.rows_read = rows
         result.rows_written = rows
+        result.rows_quarantined = quality.quarantined
         result.table = writer.table_name(target_db, target_table)
         logger.info("cleanse_to_consume wrote %d rows to %s", rows, result.table)
 

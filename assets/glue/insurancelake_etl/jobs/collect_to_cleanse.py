@@ -19,7 +19,7 @@ from ..catalog import validate_mode
 from ..context import JobContext
 from ..errors import DataError
 from ..lineage import LineageRecorder, make_lineage
-from ..quality_hooks import make_data_quality
+from ..quality_hooks import DataQuality, make_data_quality
 from ..runtime import Runtime
 from ..tables import PARTITION_KEYS, TableWriter, partition_path
 from ..transforms import run_transforms
@@ -60,9 +60,12 @@ def run(
     # 8. Read the input. Cached frames are released when the job ends, so a later run in the same
     # session (the local runner) reads the file again instead of reusing an equal cached plan.
     cached: list[DataFrame] = []
+    # The DQ rules are validated (shape and DQDL syntax) before any data is read.
+    quality = make_data_quality(job_config.dq_rules, _dq_ctx(ctx, job_config.dq_file), writer)
     try:
-        return _steps(args, spark, ctx, job_config, writer, cached, mode=mode, partition=(year, month, day))
+        return _steps(args, spark, ctx, job_config, writer, cached, quality, mode=mode, partition=(year, month, day))
     finally:
+        quality.release()
         for frame in cached:
             frame.unpersist()
 
@@ -74,6 +77,7 @@ def _steps(
     job_config: config.JobConfig,
     writer: TableWriter,
     cached: list[DataFrame],
+    quality: DataQuality,
     *,
     mode: str,
     partition: tuple[str, str, str],
@@ -88,12 +92,11 @@ def _steps(
     year, month, day = partition
 
     df = readers.read_input(spark, input_path, input_spec, mapping_rows=job_config.mapping_rows, file_label=input_path)
-    # 9. Cache, lineage, data-quality checker.
+    # 9. Cache, lineage.
     df = df.cache()
     cached.append(df)
     recorder.update_lineage(df, ctx.dataset, "read", info={"format": ext, "path": input_path})
     recorder.update_lineage(df, ctx.dataset, "numericaudit")
-    quality = make_data_quality(job_config.dq_rules, _dq_ctx(ctx, job_config.dq_file), writer)
     # 10. Empty input aborts before anything else.
     rows_read = df.count()
     if rows_read == 0:
@@ -149,6 +152,7 @@ def _steps(
     result = JobResult(
         rows_read=rows_read,
         rows_written=rows_written,
+        rows_quarantined=quality.quarantined,
         table=writer.table_name(database, table),
         partition=partition_path(PARTITION_KEYS, partition),
     )
