@@ -142,7 +142,7 @@ export class LocalPipeline {
       status,
       rows_read: collect?.rows_read ?? null,
       rows_cleanse: collect?.rows_written ?? null,
-      rows_consume: consume?.rows_written ?? null,
+      rows_consume: consume?.table ? consume.rows_written ?? null : null,
       rows_quarantined: sumQuarantined(this.jobOutcomes),
       duration_s: round((Date.now() - started) / 1000),
       error,

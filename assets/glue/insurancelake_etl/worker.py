@@ -8,7 +8,7 @@ Protocol (one JSON object per line each way):
   request  ``{"id": 1, "op": "job", "job": "collect_to_cleanse", "args": {...}}``
   response ``{"id": 1, "ok": true, "result": {...}}`` or
            ``{"id": 1, "ok": false, "error": "<one line>", "kind": "ConfigError"}``
-Operations: ``ping``, ``job``, ``query``, ``shutdown``.
+Operations: ``ping``, ``start``, ``job``, ``query``, ``validate``, ``shutdown``.
 
 Anything else that writes to stdout (Spark, libraries) is redirected to stderr, so the protocol
 stream carries only responses.
@@ -96,6 +96,8 @@ class Worker:
             return self._job(request["job"], request.get("args", {}))
         if op == "query":
             return self._query(request["sql"], int(request.get("limit", 1000)))
+        if op == "validate":
+            return self._validate(request["config"])
         raise ValueError(f"unknown worker operation {op!r}")
 
     def _job(self, job: str, arguments: dict[str, str]) -> dict[str, Any]:
@@ -144,6 +146,17 @@ class Worker:
             "columns": [{"name": f.name, "type": f.dataType.simpleString()} for f in df.schema.fields],
             "rows": [[_jsonable(v) for v in row] for row in rows],
         }
+
+    def _validate(self, config_dir: str) -> dict[str, Any]:
+        """Every problem of a configuration folder, DQDL checked by the real DQDL parser (JVM)."""
+        from pathlib import Path
+
+        from .dq.evaluator import JvmDqdlParser
+        from .validate import validate_config
+
+        parser = JvmDqdlParser(self.spark)
+        checkers = [lambda rule: parser.parse(rule)[1]] if parser.available else []
+        return {"problems": [dataclasses.asdict(p) for p in validate_config(Path(config_dir), checkers)]}
 
     def close(self) -> None:
         """Stop Spark (and with it the JVM)."""

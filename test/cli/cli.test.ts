@@ -1,0 +1,132 @@
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// The insurancelake CLI as a user runs it: the compiled bin (npm test compiles first).
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'lib', 'cli', 'main.js');
+const ENGINE = path.join(ROOT, 'assets', 'glue');
+const EXAMPLES = path.join(ROOT, 'examples', 'config');
+
+function cli(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout });
+}
+
+describe('command line errors', () => {
+  test.each([
+    [[], /Usage:/],
+    [['launch'], /unknown command "launch"; expected one of: run, demo, validate, query, load-lookups/],
+    [['run', '--config', EXAMPLES], /run: --collect is required/],
+    [['run', '--collect', '/no/such/folder', '--config', EXAMPLES], /run: --collect \/no\/such\/folder is not a folder/],
+    [['run', '--collect', ROOT, '--config', EXAMPLES, '--colour'], /run: Unknown option '--colour'/],
+    [['demo', '--rows', 'lots'], /demo: --rows must be a whole number from 10 to 10000000, got "lots"/],
+    [['query'], /query: give the SQL to run/],
+    [['validate'], /validate: --config is required/],
+  ])('insurancelake %j exits 2 with a message that says what to change', (args, message) => {
+    const result = cli(args as string[]);
+    expect(result.status).toBe(2);
+    expect(result.stdout + result.stderr).toMatch(message as RegExp);
+  });
+
+  test('--help prints the commands and exits 0', () => {
+    const result = cli(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/insurancelake run --collect <dir> --config <dir>/);
+  });
+});
+
+describe('insurancelake validate', () => {
+  test('reports each problem of a broken configuration as file: path: message and exits 1', () => {
+    const config = fs.mkdtempSync(path.join(os.tmpdir(), 'il-config-'));
+    fs.cpSync(EXAMPLES, config, { recursive: true });
+    const spec = path.join(config, 'etl', 'transformation-spec', 'SyntheticGeneralData-ClaimData.json');
+    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('"transform_spec": {', '"transform_spec": {\n        "currencyy": [{"field": "x"}],'));
+    fs.writeFileSync(path.join(config, 'etl', 'transformation-sql', 'spark-Orphan.sql'), 'SELECT 1');
+    fs.writeFileSync(path.join(config, 'etl', 'dq-rules', 'dq-SyntheticLifeData-PolicyData.json'), '{"before_transform": {"halt_rules": ["ColumnValues \\"a\\" >"]}}');
+    const result = cli(['validate', '--config', config], 180_000);
+    expect(result.status).toBe(1);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^etl\/dq-rules\/dq-SyntheticLifeData-PolicyData\.json: \$\.before_transform\.halt_rules\[0\]: DQDL error/),
+      expect.stringMatching(/SyntheticGeneralData-ClaimData\.json: \$\.transform_spec\.currencyy: unknown transform 'currencyy'; did you mean 'currency'\?/),
+      expect.stringMatching(/^etl\/transformation-sql\/spark-Orphan\.sql: not a SQL file name the jobs read/),
+    ]));
+    expect(lines[lines.length - 1]).toMatch(/^3 problems in /);
+  });
+
+  test('passes the example configuration', () => {
+    const result = cli(['validate', '--config', EXAMPLES], 180_000);
+    expect(result.stdout).toMatch(/configuration is valid/);
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('insurancelake run, end to end on the local pipeline', () => {
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-run-'));
+  const collect = path.join(workdir, 'collect');
+  let result: SpawnSyncReturns<string>;
+  let summary: { executions: any[] };
+
+  beforeAll(() => {
+    const python = path.join(ROOT, '.venv', 'bin', 'python');
+    const datagen = (...args: string[]) => {
+      const r = spawnSync(python, ['-m', 'insurancelake_etl.datagen', '--seed', '7', ...args], { cwd: ENGINE, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+    };
+    datagen('--kind', 'claims', '--rows', '60', '--policy-rows', '120', '--out', path.join(collect, 'SyntheticGeneralData', 'ClaimData', 'claims.csv'));
+    datagen('--kind', 'general-policy', '--rows', '120', '--bad-rows', '6', '--out', path.join(collect, 'SyntheticGeneralData', 'PolicyData', 'policies.csv'));
+    datagen('--kind', 'life-policy', '--rows', '50', '--malformed', 'header-only', '--out', path.join(collect, 'SyntheticLifeData', 'PolicyData', 'life.csv'));
+    result = cli(['run', '--collect', collect, '--config', EXAMPLES, '--workdir', path.join(workdir, 'work'), '--json'], 600_000);
+    summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
+  }, 620_000);
+
+  test('exits 1 because one file failed, and prints one JSON summary on stdout', () => {
+    expect(result.status).toBe(1);
+    expect(summary.executions.map((e) => `${e.database}/${e.table}/${e.file}`)).toEqual([
+      'SyntheticGeneralData/ClaimData/claims.csv',
+      'SyntheticGeneralData/PolicyData/policies.csv',
+      'SyntheticLifeData/PolicyData/life.csv',
+    ]);
+    expect(Object.keys(summary.executions[0]).sort()).toEqual([
+      'database', 'duration_s', 'error', 'file', 'rows_cleanse', 'rows_consume', 'rows_quarantined', 'rows_read', 'status', 'table',
+    ]);
+  });
+
+  test('claims land in Cleanse; with no Consume SQL nothing is written to Consume', () => {
+    expect(summary.executions[0]).toMatchObject({ status: 'SUCCEEDED', rows_read: 60, rows_cleanse: 60, rows_consume: null, error: null });
+  });
+
+  test('policies: the DQ rules quarantine spoiled rows and the rest reach Cleanse and Consume', () => {
+    const policies = summary.executions[1];
+    expect(policies.status).toBe('SUCCEEDED');
+    expect(policies.rows_read).toBe(120);
+    expect(policies.rows_quarantined).toBeGreaterThan(0);
+    expect(policies.rows_cleanse).toBe(120 - policies.rows_quarantined);
+    expect(policies.rows_consume).toBe(policies.rows_cleanse);
+  });
+
+  test('the malformed file fails with the engine error and the others still ran', () => {
+    expect(summary.executions[2]).toMatchObject({ status: 'FAILED', rows_cleanse: null });
+    expect(summary.executions[2].error).toMatch(/No rows of data in source file; aborting/);
+  });
+
+  test('the Consume table is queryable with insurancelake query', () => {
+    const query = cli(['query', '--workdir', path.join(workdir, 'work'), '--json',
+      'SELECT COUNT(*) AS policies, SUM(ClaimCount) AS claims FROM syntheticgeneraldata_consume.policydata'], 180_000);
+    expect(query.status).toBe(0);
+    const row = JSON.parse(query.stdout.trim().split('\n')[0]);
+    expect(row.policies).toBe(summary.executions[1].rows_consume);
+    expect(row.claims).toBeGreaterThan(0);
+  });
+
+  test('writes a self-contained HTML report with the graph, timings, DQ outcomes and samples', () => {
+    const html = fs.readFileSync(path.join(workdir, 'work', 'report.html'), 'utf8');
+    expect(html).toMatch(/<svg[^>]*aria-label="state machine"/);
+    expect(html).toContain('policies.csv');
+    expect(html).toContain('No rows of data in source file; aborting');
+    expect(html).toMatch(/<h3>Data quality<\/h3><table>/);
+    expect(html).toMatch(/syntheticgeneraldata_consume\.policydata/);
+    expect(html).not.toMatch(/<script|<link /);
+  });
+});

@@ -1,0 +1,117 @@
+"""insurancelake validate: every broken configuration is reported as file, path and message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from insurancelake_etl.validate import validate_config
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "config"
+SPEC = "etl/transformation-spec/SyntheticGeneralData-ClaimData.json"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    """A copy of the example configuration to break."""
+    root = tmp_path / "config"
+    shutil.copytree(EXAMPLES, root)
+    return root
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def lines(root: Path) -> list[str]:
+    return [p.line() for p in validate_config(root)]
+
+
+def test_the_example_configuration_is_valid():
+    assert validate_config(EXAMPLES) == []
+
+
+def test_a_folder_without_etl_says_what_layout_is_expected(tmp_path: Path):
+    assert "expected etl/transformation-spec" in lines(tmp_path)[0]
+
+
+def test_malformed_spec_json_names_line_and_column(config: Path):
+    write(config, SPEC, '{\n  "input_spec": {,\n}')
+    [line] = lines(config)
+    assert line.startswith(SPEC) and "line 2" in line and "column" in line
+
+
+def test_unknown_transform_suggests_the_closest_name(config: Path):
+    write(config, SPEC, '{"transform_spec": {"titelcase": ["a"]}}')
+    [line] = lines(config)
+    assert "$.transform_spec.titelcase" in line and "did you mean 'titlecase'" in line
+
+
+def test_wrong_shape_of_a_transform_entry_names_the_json_path(config: Path):
+    write(config, SPEC, '{"transform_spec": {"date": [{"field": 5, "format": "MM/dd/yyyy"}]}}')
+    [line] = lines(config)
+    assert "$.transform_spec.date[0].field" in line
+
+
+def test_malformed_mapping_csv_names_the_line(config: Path):
+    write(config, "etl/transformation-spec/X-Y.csv", 'SourceName,DestName\n"unterminated,x\n')
+    [line] = lines(config)
+    assert line.startswith("etl/transformation-spec/X-Y.csv") and "line 2" in line
+
+
+def test_dependent_file_needs_database_table_keys_and_known_lookback_units(config: Path):
+    write(config, "etl/transformation-spec/A-B-dependent.json", '{"depends_on": {"justonefolder": 1}, "lookback": {"fortnights": 1}}')
+    found = lines(config)
+    assert any("$.depends_on.justonefolder" in line for line in found)
+    assert any("$.lookback.fortnights: unknown unit" in line for line in found)
+
+
+def test_sql_file_name_must_be_one_the_jobs_read(config: Path):
+    write(config, "etl/transformation-sql/policies.sql", "SELECT 1")
+    [line] = lines(config)
+    assert "expected spark-, athena- or redshift-<DB>-<TBL>.sql" in line
+
+
+def test_empty_sql_file_is_reported(config: Path):
+    write(config, "etl/transformation-sql/athena-A-B.sql", "  \n")
+    [line] = lines(config)
+    assert "the SQL file is empty" in line
+
+
+def test_unknown_sql_substitution_variable_lists_the_available_ones(config: Path):
+    write(config, "etl/transformation-sql/spark-A-B.sql", "SELECT * FROM t WHERE year = '{p_yaer}'")
+    [line] = lines(config)
+    assert "{p_yaer}" in line and "p_year" in line
+
+
+def test_unbalanced_braces_in_sql_explain_how_to_write_literal_braces(config: Path):
+    write(config, "etl/transformation-sql/spark-A-B.sql", "SELECT map('a', 1)['a'] FROM t WHERE x = '{'")
+    [line] = lines(config)
+    assert "write literal braces as {{ and }}" in line
+
+
+def test_dq_rules_with_an_unclosed_string_name_stage_rule_and_column(config: Path):
+    write(config, "etl/dq-rules/dq-A-B.json", '{"after_transform": {"warn_rules": ["IsComplete \\"policy"]}}')
+    [line] = lines(config)
+    assert line.startswith("etl/dq-rules/dq-A-B.json: $.after_transform.warn_rules[0]: DQDL error at column 12")
+
+
+def test_dq_rules_file_name_must_match_a_table(config: Path):
+    write(config, "etl/dq-rules/rules.json", "{}")
+    assert "expected dq-<DB>-<TBL>.json" in lines(config)[0]
+
+
+def test_files_outside_the_read_folders_are_reported(config: Path):
+    write(config, "etl/transformation-specs/A-B.json", "{}")
+    assert "not read by any job" in lines(config)[0]
+
+
+def test_every_problem_is_reported_not_only_the_first(config: Path):
+    write(config, "etl/transformation-sql/athena-A-B.sql", "")
+    write(config, "etl/dq-rules/rules.json", "{}")
+    write(config, SPEC, '{"transform_spec": {"titelcase": ["a"]}}')
+    assert len(lines(config)) == 3
