@@ -3,6 +3,7 @@
 # and synthesizes an InsuranceLake from Python (test/bindings/python_smoke_app.py).
 # Needs the compiled library (.jsii); `npm test` compiles first.
 set -euo pipefail
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 python="$(command -v python3.11 || command -v python3)"
