@@ -145,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         help="rounds over all variants; the best time counts",
     )
     parser.add_argument(
+        "--profile", action="store_true", help="also time each transform key on its own"
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the workdir (tables, generated file)"
     )
     options = parser.parse_args(argv)
@@ -236,6 +239,10 @@ def main(argv: list[str] | None = None) -> int:
                     results[name] = min(seconds, results.get(name, seconds))
                     log.info("round %d %-8s %8.1f s  %10s rows/s", round_no, name, seconds,
                              f"{options.rows / seconds:,.0f}")  # fmt: skip
+            if options.profile:
+                profile = profile_transforms(
+                    spark, job_args(TABLE, real_path, ("2024", "7", "1")), options.rows
+                )
             written = (
                 spark.table(f"local.{DATABASE.lower()}.{TABLE.lower()}")
                 .where("year = '2024'")
