@@ -44,7 +44,7 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
   const started = Date.now();
   const { workdir } = options;
   const progress = new Progress(options.json ? process.stderr : process.stdout);
-  const files = listFiles(options.collectDir).map((f) => path.relative(options.collectDir, f));
+  const files = arrivalOrder(listFiles(options.collectDir).map((f) => path.relative(options.collectDir, f)));
   if (!files.length) throw new UsageError(`run: no files under ${options.collectDir}; expected <Database>/<Table>/<file>`);
   workdir.prepare();
   const python = ensurePython((line) => process.stderr.write(line + '\n'));
@@ -97,6 +97,21 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
     await worker.close();
     moto.stop();
   }
+}
+
+/**
+ * The order files are dropped in: by the partition date their folders give (`<DB>/<TBL>/<yyyy>/<mm>/<dd>/…`,
+ * as the trigger reads it), files without one last (they take today's date), then by path. So two
+ * days of several source systems arrive day by day, as they would in the Collect bucket.
+ */
+export function arrivalOrder(files: string[]): string[] {
+  const dateOf = (file: string) => {
+    const folders = file.split(path.sep).slice(2, -1);
+    const parts = folders.filter((f) => /^\d+$/.test(f));
+    return parts.length === folders.length && parts.length ? parts.map((p) => p.padStart(4, '0')).join('/') : '~';
+  };
+  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...files].sort((a, b) => byCodePoint(dateOf(a), dateOf(b)) || byCodePoint(a, b));
 }
 
 function hasEntityMatchSpec(configDir: string): boolean {
