@@ -3,8 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { InsuranceLake } from '../insurance-lake';
-import { resolveTemplateValue } from './template-values';
-import { AslDefinition, PseudoParameters, resolveStateMachineDefinition } from '../orchestration/local-definition';
+import { AslDefinition, PseudoParameters, resolveStateMachineDefinition, resolveTemplateValue } from '../orchestration/local-definition';
 
 /** The account and region of the local lake: names of buckets and ARNs carry them. */
 export const LOCAL_PSEUDO: Required<PseudoParameters> = {

@@ -29,9 +29,9 @@ export interface PseudoParameters {
   readonly urlSuffix?: string;
 }
 
-type Template = { Resources?: { [logicalId: string]: { Type: string; Properties?: any } } };
+type Resources = Record<string, { Type: string; Properties?: any }>;
 
-const NAME_PROPERTY: { [type: string]: string } = {
+const NAME_PROPERTY: Record<string, string> = {
   'AWS::Lambda::Function': 'FunctionName',
   'AWS::Glue::Job': 'Name',
   'AWS::SNS::Topic': 'TopicName',
@@ -40,13 +40,77 @@ const NAME_PROPERTY: { [type: string]: string } = {
   'AWS::S3::Bucket': 'BucketName',
 };
 
+const ARN_SERVICE: Record<string, (region: string, account: string, name: string) => string> = {
+  'AWS::Lambda::Function': (r, a, n) => `lambda:${r}:${a}:function:${n}`,
+  'AWS::Glue::Job': (r, a, n) => `glue:${r}:${a}:job/${n}`,
+  'AWS::SNS::Topic': (r, a, n) => `sns:${r}:${a}:${n}`,
+  'AWS::StepFunctions::StateMachine': (r, a, n) => `states:${r}:${a}:stateMachine:${n}`,
+  'AWS::DynamoDB::Table': (r, a, n) => `dynamodb:${r}:${a}:table/${n}`,
+  'AWS::S3::Bucket': (_r, _a, n) => `s3:::${n}`,
+};
+
 /**
- * The ASL of the (only, or the named) state machine in a synthesized template. `Ref`s resolve to the
- * resource's physical name when the template sets one (else the logical ID); `Fn::GetAtt …Arn` to an
- * ARN built from that name; pseudo parameters to the given values.
+ * The value a CloudFormation expression in `template` takes in the local lake: `Ref` gives the
+ * physical name (an ARN for topics and state machines, as CloudFormation does), `Fn::GetAtt …Arn`
+ * an ARN, `Fn::Join` / `Fn::Select` / `Fn::Sub` their results; pseudo parameters the given values.
+ */
+export function resolveTemplateValue(template: unknown, value: unknown, pseudo: Required<PseudoParameters>): unknown {
+  const resources: Resources = (template as { Resources?: Resources }).Resources ?? {};
+  const physicalName = (id: string): string => {
+    const r = resources[id];
+    const v = r ? r.Properties?.[NAME_PROPERTY[r.Type] ?? ''] : undefined;
+    return v === undefined ? id : String(resolve(v));
+  };
+  const arn = (id: string): string => {
+    const make = ARN_SERVICE[resources[id]?.Type ?? ''];
+    const name = physicalName(id);
+    return make ? `arn:${pseudo.partition}:${make(pseudo.region, pseudo.accountId, name)}` : `arn:${pseudo.partition}:local:${pseudo.region}:${pseudo.accountId}:${name}`;
+  };
+  const pseudoValue = (name: string): string | undefined => ({
+    'AWS::Partition': pseudo.partition, 'AWS::Region': pseudo.region, 'AWS::AccountId': pseudo.accountId, 'AWS::URLSuffix': pseudo.urlSuffix,
+  } as Record<string, string>)[name];
+  function resolve(v: any): unknown {
+    if (Array.isArray(v)) return v.map(resolve);
+    if (!v || typeof v !== 'object') return v;
+    if ('Ref' in v) {
+      const p = pseudoValue(v.Ref);
+      if (p !== undefined) return p;
+      const type = resources[v.Ref]?.Type;
+      return type === 'AWS::SNS::Topic' || type === 'AWS::StepFunctions::StateMachine' ? arn(v.Ref) : physicalName(v.Ref);
+    }
+    if ('Fn::GetAtt' in v) {
+      const [id, attr] = v['Fn::GetAtt'] as [string, string];
+      return /Arn$/.test(attr) ? arn(id) : physicalName(id);
+    }
+    if ('Fn::Join' in v) {
+      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+      return (resolve(parts) as unknown[]).join(sep);
+    }
+    if ('Fn::Select' in v) {
+      const [index, list] = v['Fn::Select'] as [number, unknown];
+      return (resolve(list) as unknown[])[Number(index)];
+    }
+    if ('Fn::Sub' in v) {
+      const [text, vars] = Array.isArray(v['Fn::Sub']) ? v['Fn::Sub'] : [v['Fn::Sub'], {}];
+      return String(text).replace(/\$\{([^}]+)\}/g, (_m: string, name: string) => {
+        if (name in vars) return String(resolve(vars[name]));
+        const p = pseudoValue(name);
+        if (p !== undefined) return p;
+        const [id, attr] = name.split('.');
+        return attr ? String(resolve({ 'Fn::GetAtt': [id, attr] })) : String(resolve({ Ref: id }));
+      });
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
+  }
+  return resolve(value);
+}
+
+/**
+ * The ASL of the (only, or the named) state machine in a synthesized template, with every
+ * CloudFormation expression in its definition resolved by {@link resolveTemplateValue}.
  */
 export function resolveStateMachineDefinition(template: unknown, options: { logicalId?: string; pseudo?: PseudoParameters } = {}): AslDefinition {
-  const resources = (template as Template).Resources ?? {};
+  const resources = (template as { Resources?: Resources }).Resources ?? {};
   const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
   const chosen = options.logicalId ? machines.filter(([id]) => id === options.logicalId) : machines;
   if (chosen.length !== 1) {
@@ -58,56 +122,10 @@ export function resolveStateMachineDefinition(template: unknown, options: { logi
     accountId: options.pseudo?.accountId ?? '123456789012',
     urlSuffix: options.pseudo?.urlSuffix ?? 'amazonaws.com',
   };
-  const physicalName = (logicalId: string): string => {
-    const r = resources[logicalId];
-    const prop = r ? NAME_PROPERTY[r.Type] : undefined;
-    const value = prop ? r!.Properties?.[prop] : undefined;
-    return typeof value === 'string' ? value : logicalId;
-  };
-  const arnOf = (logicalId: string): string => {
-    const type = resources[logicalId]?.Type;
-    const name = physicalName(logicalId);
-    const prefix = `arn:${pseudo.partition}`;
-    switch (type) {
-      case 'AWS::Lambda::Function': return `${prefix}:lambda:${pseudo.region}:${pseudo.accountId}:function:${name}`;
-      case 'AWS::Glue::Job': return `${prefix}:glue:${pseudo.region}:${pseudo.accountId}:job/${name}`;
-      case 'AWS::SNS::Topic': return `${prefix}:sns:${pseudo.region}:${pseudo.accountId}:${name}`;
-      default: return `${prefix}:local:${pseudo.region}:${pseudo.accountId}:${name}`;
-    }
-  };
-  const resolve = (value: any): string => {
-    if (typeof value === 'string') return value;
-    if (value && typeof value === 'object') {
-      if ('Ref' in value) {
-        switch (value.Ref) {
-          case 'AWS::Partition': return pseudo.partition;
-          case 'AWS::Region': return pseudo.region;
-          case 'AWS::AccountId': return pseudo.accountId;
-          case 'AWS::URLSuffix': return pseudo.urlSuffix;
-          default:
-            // A topic's Ref is its ARN.
-            return resources[value.Ref]?.Type === 'AWS::SNS::Topic' ? arnOf(value.Ref) : physicalName(value.Ref);
-        }
-      }
-      if ('Fn::GetAtt' in value) {
-        const [logicalId, attr] = value['Fn::GetAtt'] as [string, string];
-        if (attr === 'Arn' || attr === 'TopicArn') return arnOf(logicalId);
-        if (attr === 'Name' || attr === 'TopicName') return physicalName(logicalId);
-        throw new Error(`cannot resolve Fn::GetAtt ${logicalId}.${attr} in the state machine definition`);
-      }
-      if ('Fn::Join' in value) {
-        const [sep, parts] = value['Fn::Join'] as [string, any[]];
-        return parts.map(resolve).join(sep);
-      }
-    }
-    throw new Error(`cannot resolve ${JSON.stringify(value)} in the state machine definition`);
-  };
   const [, machine] = chosen[0];
   const definition = machine.Properties?.DefinitionString ?? machine.Properties?.Definition;
-  const text = typeof definition === 'object' && definition && !('Fn::Join' in definition) && !('Ref' in definition)
-    ? JSON.stringify(definition)
-    : resolve(definition);
-  return JSON.parse(text) as AslDefinition;
+  const resolved = resolveTemplateValue(template, definition, pseudo);
+  return (typeof resolved === 'string' ? JSON.parse(resolved) : resolved) as AslDefinition;
 }
 
 /**
