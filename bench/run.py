@@ -8,7 +8,9 @@ Generates N general-insurance policy rows, then in ONE local Spark session measu
 - ``infer``: the same copy with the job's reader options (``inferSchema``, ``multiLine``);
 - ``mapping``: the Collect→Cleanse job with the example mapping and no transforms;
 - ``full``: the Collect→Cleanse job with the example mapping and transformation spec
-  (``examples/config``: 23 transforms, value and multi lookups against a local moto server).
+  (``examples/config``: 23 transforms, value and multi lookups against a local moto server);
+- ``full+dq`` (``--with-dq``): ``full`` plus the example data-quality rules (all stages and actions);
+- ``full+lineage`` (``--with-lineage``): ``full`` with lineage records written to a DynamoDB table.
 
 All four first run once on 1,000 rows (JIT, class loading, catalog creation), so the figures compare
 steady-state work; ``--repeat N`` runs N interleaved rounds and keeps each variant's best time (the
@@ -36,6 +38,8 @@ log = logging.getLogger("bench")
 
 DATABASE, TABLE = "SyntheticGeneralData", "PolicyData"
 MAPPING_ONLY = "PolicyDataMapped"
+WITH_DQ = "PolicyDataDQ"
+LINEAGE_TABLE = "bench-data-lineage"
 
 
 def _timed(step: Callable[[], object]) -> float:
@@ -55,6 +59,33 @@ def _mapping_only_config(ws: harness.Workspace) -> None:
     shutil.copyfile(
         folder / f"{DATABASE}-{TABLE}.csv", folder / f"{DATABASE}-{MAPPING_ONLY}.csv"
     )
+
+
+def _dq_config(ws: harness.Workspace, with_dq: bool) -> None:
+    """The example DQ rules apply only to the ``full+dq`` variant's own table (same spec and
+    mapping as ``full``); without ``--with-dq`` they are removed."""
+    rules = ws.scripts / "etl" / "dq-rules" / f"dq-{DATABASE}-{TABLE}.json"
+    if not with_dq:
+        rules.unlink()
+        return
+    rules.rename(rules.with_name(f"dq-{DATABASE}-{WITH_DQ}.json"))
+    folder = ws.scripts / "etl" / "transformation-spec"
+    for ext in (".json", ".csv"):
+        shutil.copyfile(folder / f"{DATABASE}-{TABLE}{ext}", folder / f"{DATABASE}-{WITH_DQ}{ext}")
+
+
+def _create_lineage_table() -> None:
+    """The lineage table (reference §17.1 keys) on the local endpoint."""
+    import boto3
+
+    boto3.client("dynamodb").create_table(
+        TableName=LINEAGE_TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"}
+                              for k in ("step_function_execution_id", "job_id_operation_seq")],
+        KeySchema=[{"AttributeName": "step_function_execution_id", "KeyType": "HASH"},
+                   {"AttributeName": "job_id_operation_seq", "KeyType": "RANGE"}],
+    )  # fmt: skip
 
 
 def _drop_unregistered(ws: harness.Workspace) -> list[str]:
@@ -136,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
         "--with-dq", action="store_true", help="also run the example data-quality rules"
     )
     parser.add_argument(
+        "--with-lineage",
+        action="store_true",
+        help="also run the full spec with lineage records (DynamoDB on the local endpoint)",
+    )
+    parser.add_argument(
         "--master", default="local[*]", help="Spark master (default local[*])"
     )
     parser.add_argument(
@@ -160,9 +196,10 @@ def main(argv: list[str] | None = None) -> int:
 
     workdir = Path(options.workdir).resolve()
     shutil.rmtree(workdir, ignore_errors=True)
-    ws = harness.prepare_workspace(workdir / "buckets", with_dq=options.with_dq)
+    ws = harness.prepare_workspace(workdir / "buckets", with_dq=True)
     _mapping_only_config(ws)
     dropped = _drop_unregistered(ws)
+    _dq_config(ws, options.with_dq)
     folder = ws.collect / DATABASE / TABLE
     file_name = "syntheticgeneral-policy-data.csv"
     started = time.perf_counter()
@@ -183,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     with harness.local_aws():
         tables = harness.create_tables("bench")
         harness.load_lookups(tables)
+        if options.with_lineage:
+            _create_lineage_table()
         spark = build_local_spark((ws.cleanse / "warehouse").as_uri(), app_name="insurancelake-bench",
                                   master=options.master,
                                   extra_conf={"spark.ui.showConsoleProgress": "false"})  # fmt: skip
@@ -216,9 +255,11 @@ def main(argv: list[str] | None = None) -> int:
                                             source_path=source_path, partition=partition)  # fmt: skip
 
             def job(
-                table: str, source_path: str, partition: tuple[str, str, str]
+                table: str, source_path: str, partition: tuple[str, str, str], lineage: bool = False
             ) -> Callable[[], object]:
                 args = job_args(table, source_path, partition)
+                if lineage:
+                    args["data_lineage_table"] = LINEAGE_TABLE
                 return lambda: harness.run_collect(spark, args)
 
             warm_path = f"{DATABASE}/Warmup"
@@ -230,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
                             job(MAPPING_ONLY, real_path, ("2024", "7", "1"))),
                 "full": (job(TABLE, warm_path, ("2000", "1", "1")), job(TABLE, real_path, ("2024", "7", "1"))),
             }  # fmt: skip
+            if options.with_dq:
+                steps["full+dq"] = (job(WITH_DQ, warm_path, ("2000", "1", "1")),
+                                    job(WITH_DQ, real_path, ("2024", "7", "1")))  # fmt: skip
+            if options.with_lineage:
+                steps["full+lineage"] = (job(TABLE, warm_path, ("2000", "1", "1"), lineage=True),
+                                         job(TABLE, real_path, ("2024", "7", "1"), lineage=True))  # fmt: skip
             for warm_up, _measured in steps.values():
                 warm_up()
             # Rounds interleave the variants, so load from other processes spreads over all of them.
@@ -237,8 +284,8 @@ def main(argv: list[str] | None = None) -> int:
                 for name, (_warm_up, measured) in steps.items():
                     seconds = _timed(measured)
                     results[name] = min(seconds, results.get(name, seconds))
-                    log.info("round %d %-8s %8.1f s  %10s rows/s", round_no, name, seconds,
-                             f"{options.rows / seconds:,.0f}")  # fmt: skip
+                    log.info("round %d %-12s %8.1f s  %10s rows/s  (load %.1f)", round_no, name, seconds,
+                             f"{options.rows / seconds:,.0f}", os.getloadavg()[0])  # fmt: skip
             if options.profile:
                 profile = profile_transforms(
                     spark, job_args(TABLE, real_path, ("2024", "7", "1")), options.rows
@@ -257,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "with_dq": options.with_dq,
+        "with_lineage": options.with_lineage,
+        "load_average": [round(x, 1) for x in os.getloadavg()],
         "repeat": options.repeat,
         "seconds": {k: round(v, 2) for k, v in results.items()},
         "rows_per_s": {k: round(options.rows / v) for k, v in results.items()},

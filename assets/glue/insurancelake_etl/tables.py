@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 PARTITION_KEYS: tuple[str, ...] = ("year", "month", "day")
 TABLE_FORMATS = ("ICEBERG", "PARQUET")
 STAGING_PREFIX = "_staging_"
+# Snapshot summary key of an Iceberg commit: a token that finds the commit of one write.
+WRITE_ID_PROPERTY = "insurancelake.write-id"
 
 PartitionValues = tuple[str, ...]
 Fault = Callable[[str], None]
@@ -219,11 +221,20 @@ class TableWriter:
         partition_keys: Sequence[str] = PARTITION_KEYS,
         table_description: str | None = None,
         database_description: str | None = None,
-    ) -> None:
-        """Replace the partitions present in ``df`` (Cleanse: exactly one), keeping all others."""
-        self._write(
+        shuffle: bool = True,
+    ) -> int | None:
+        """Replace the partitions present in ``df`` (Cleanse: exactly one), keeping all others.
+
+        ``shuffle=False`` writes straight from ``df``'s partitions (Iceberg's fanout writer) instead
+        of first gathering each partition value's rows in one task: the right choice when all rows
+        share one partition value (a Collect run), where the shuffle would put every row in one task.
+        The rows written are the same either way; only the number of data files differs.
+
+        Returns the number of rows written when the format reports it without another pass over
+        ``df`` (Iceberg: the commit's ``added-records``), else None."""
+        return self._write(
             df, database, table, location, partition_keys, allow_schema_change, False,
-            table_description, database_description,
+            table_description, database_description, shuffle,
         )
 
     def replace_table(
@@ -237,11 +248,12 @@ class TableWriter:
         partition_keys: Sequence[str] = PARTITION_KEYS,
         table_description: str | None = None,
         database_description: str | None = None,
-    ) -> None:
-        """Replace the whole table's contents with ``df`` (Consume), atomically."""
-        self._write(
+    ) -> int | None:
+        """Replace the whole table's contents with ``df`` (Consume), atomically; returns the rows
+        written when the format reports them (see :meth:`replace_partition`)."""
+        return self._write(
             df, database, table, location, partition_keys, allow_schema_change, True,
-            table_description, database_description,
+            table_description, database_description, True,
         )
 
     # -- shared -----------------------------------------------------------------------------------
@@ -257,7 +269,8 @@ class TableWriter:
         replace_all: bool,
         table_description: str | None,
         database_description: str | None,
-    ) -> None:
+        shuffle: bool,
+    ) -> int | None:
         location = location.rstrip("/")
         # The catalog stores lower-case column names (§8.3); write the data the same way.
         df = df.toDF(*[c.lower() for c in df.columns])
@@ -266,15 +279,15 @@ class TableWriter:
         qualified = f"{database.lower()}.{table.lower()}"
         data_columns, part_columns = split_partition_columns(columns, df.schema, keys, qualified)
         if self.format == "ICEBERG":
-            self._write_iceberg(
+            return self._write_iceberg(
                 df, database, table, location, keys, data_columns, part_columns, mode, replace_all,
-                table_description, database_description,
+                table_description, database_description, shuffle,
             )
-        else:
-            self._write_parquet(
-                df, database, table, location, keys, data_columns, part_columns, mode, replace_all,
-                table_description, database_description,
-            )
+        self._write_parquet(
+            df, database, table, location, keys, data_columns, part_columns, mode, replace_all,
+            table_description, database_description, shuffle,
+        )
+        return None
 
     # -- Iceberg ----------------------------------------------------------------------------------
 
@@ -313,7 +326,8 @@ class TableWriter:
         replace_all: bool,
         table_description: str | None,
         database_description: str | None,
-    ) -> None:
+        shuffle: bool,
+    ) -> int | None:
         ident = self.table_name(database, table)
         namespace = f"{self.iceberg_catalog}.`{database.lower()}`"
         self.spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {namespace}")
@@ -322,11 +336,19 @@ class TableWriter:
         if existing is not None:
             changed = enforce_schema_policy(ident, existing[0], existing[1], data_columns, part_columns, mode)
         self.fault("before_write")
-        out = df.repartition(*keys)
+        # Tags the commit, so its added-records can be read back without counting the data again.
+        write_id = uuid.uuid4().hex
+        options = {f"snapshot-property.{WRITE_ID_PROPERTY}": write_id}
+        if shuffle:
+            out = df.repartition(*keys)
+        else:
+            out = df
+            options.update({"distribution-mode": "none", "fanout-enabled": "true"})
         try:
             if existing is None or replace_all:
                 writer = (
                     out.writeTo(ident)
+                    .options(**options)
                     .using("iceberg")
                     .partitionedBy(*[F.col(k) for k in keys])
                     .tableProperty("format-version", "2")
@@ -341,7 +363,7 @@ class TableWriter:
                 else:
                     writer.createOrReplace()
             else:
-                writer = out.writeTo(ident)
+                writer = out.writeTo(ident).options(**options)
                 if changed:
                     # Columns are matched by name; a new column may sit before the partition columns.
                     writer = writer.option("mergeSchema", "true").option("check-ordering", "false")
@@ -353,6 +375,18 @@ class TableWriter:
                 ) from exc
             raise
         self.fault("after_switch")
+        return self._added_records(ident, write_id)
+
+    def _added_records(self, ident: str, write_id: str) -> int | None:
+        """``added-records`` of the snapshot tagged ``write_id`` (0 when the write committed nothing,
+        None when the tag is not found)."""
+        rows = self.spark.sql(
+            f"SELECT summary FROM {ident}.snapshots WHERE summary['{WRITE_ID_PROPERTY}'] = '{write_id}'"
+        ).collect()
+        if not rows:
+            logger.info("no snapshot of %s carries write id %s (nothing committed)", ident, write_id)
+            return None
+        return int(rows[0]["summary"].get("added-records") or 0)
 
     # -- Parquet ----------------------------------------------------------------------------------
 
@@ -409,6 +443,7 @@ class TableWriter:
         replace_all: bool,
         table_description: str | None,
         database_description: str | None,
+        shuffle: bool,
     ) -> None:
         catalog = self.parquet_catalog
         assert catalog is not None
@@ -429,7 +464,7 @@ class TableWriter:
 
         staging = f"{location}/{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
         self.fault("before_write")
-        df.repartition(*keys).write.partitionBy(*keys).mode("errorifexists").parquet(staging)
+        (df.repartition(*keys) if shuffle else df).write.partitionBy(*keys).mode("errorifexists").parquet(staging)
         self.fault("after_stage")
         staged = self._staged_partitions(staging, keys)
 

@@ -18,7 +18,7 @@ from ..args import default_allow_schema_change, partition_values
 from ..catalog import validate_mode
 from ..context import JobContext
 from ..errors import DataError
-from ..lineage import LineageRecorder, make_lineage
+from ..lineage import LineageRecorder, NoLineage, make_lineage
 from ..quality_hooks import DataQuality, make_data_quality
 from ..runtime import Runtime
 from ..tables import PARTITION_KEYS, TableWriter, partition_path
@@ -91,14 +91,19 @@ def _steps(
     input_path = f"{args['source_bucket']}/{args['source_path']}/{args['base_file_name']}"
     year, month, day = partition
 
-    df = readers.read_input(spark, input_path, input_spec, mapping_rows=job_config.mapping_rows, file_label=input_path)
-    # 9. Cache, lineage.
-    df = df.cache()
-    cached.append(df)
+    df, rows_known = readers.read_input_counted(
+        spark, input_path, input_spec, mapping_rows=job_config.mapping_rows, file_label=input_path
+    )
+    # 9. Cache, lineage. The input is cached when more than the write reads it: lineage's counts,
+    # before_transform DQ rules, or the row count (unless the reader knew it without a pass, see
+    # readers.read_delimited_counted). Otherwise the write is the only pass over the file.
+    if rows_known is None or _has_rules(job_config.dq_rules, "before_transform") or not isinstance(recorder, NoLineage):
+        df = df.cache()
+        cached.append(df)
     recorder.update_lineage(df, ctx.dataset, "read", info={"format": ext, "path": input_path})
     recorder.update_lineage(df, ctx.dataset, "numericaudit")
     # 10. Empty input aborts before anything else.
-    rows_read = df.count()
+    rows_read = rows_known if rows_known is not None else df.count()
     if rows_read == 0:
         raise DataError("No rows of data in source file; aborting", file=input_path)
 
@@ -131,16 +136,25 @@ def _steps(
         ctx,
     )
 
-    # 15. after_transform data quality, numeric audit.
+    # 15. after_transform data quality, numeric audit. The transformed rows are cached only when
+    # something besides the write reads them (DQ rules of this stage, lineage's numeric audit);
+    # otherwise the write is their only pass.
+    if _has_rules(job_config.dq_rules, "after_transform") or not isinstance(recorder, NoLineage):
+        df = df.cache()
+        cached.append(df)
     df = quality.run(df, "after_transform")
     recorder.update_lineage(df, ctx.dataset, "numericaudit")
 
-    # 16-19. Catalog policy, then atomic replacement of the partition (D10).
+    # 16-19. Catalog policy, then atomic replacement of the partition (D10). Every row carries the
+    # same partition values (step 14), so the write needs no shuffle. Iceberg reports the rows its
+    # commit added; Parquet rows are counted before the write.
     location = f"{args['target_bucket']}/{args['source_key']}"
-    df = df.cache()
-    cached.append(df)
-    rows_written = df.count()
-    writer.replace_partition(
+    rows_counted: int | None = None
+    if writer.format != "ICEBERG":
+        df = df.cache()
+        cached.append(df)
+        rows_counted = df.count()
+    rows_added = writer.replace_partition(
         df,
         database,
         table,
@@ -148,7 +162,16 @@ def _steps(
         allow_schema_change=mode,
         partition_keys=PARTITION_KEYS,
         table_description=input_spec.get("table_description"),
+        shuffle=False,
     )
+    if rows_counted is not None:
+        rows_written = rows_counted
+    elif rows_added is not None:
+        rows_written = rows_added
+    else:
+        rows_written = writer.spark.table(writer.table_name(database, table)).where(
+            " AND ".join(f"`{k}` = '{v}'" for k, v in zip(PARTITION_KEYS, partition, strict=True))
+        ).count()
     result = JobResult(
         rows_read=rows_read,
         rows_written=rows_written,
@@ -158,6 +181,14 @@ def _steps(
     )
     logger.info("collect_to_cleanse wrote %d rows to %s %s", rows_written, result.table, result.partition)
     return result
+
+
+def _has_rules(dq_rules: dict[str, Any], stage: str) -> bool:
+    """Whether the DQ rules file has any rule for ``stage``."""
+    section = (dq_rules or {}).get(stage)
+    if not isinstance(section, dict):
+        return bool(section)
+    return any(bool(v) for k, v in section.items() if k.endswith("_rules"))
 
 
 def _dq_ctx(ctx: JobContext, dq_file: str) -> JobContext:
