@@ -202,7 +202,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="insurancelake_etl.worker", description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", required=True, help="local catalog and table data folder")
     options = parser.parse_args(argv)
-    logging.basicConfig(level=os.environ.get("INSURANCELAKE_LOG_LEVEL", "WARNING"), stream=sys.stderr)
+    logging.basicConfig(
+        level=os.environ.get("INSURANCELAKE_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     responses = _protocol_stream()
     worker = Worker(options.warehouse)
     try:

@@ -254,10 +254,10 @@ def test_the_dq_evaluator_argument_chooses_the_evaluator(make_ctx, writer):
         make_data_quality({"after_transform": {"halt_rules": ["RowCount > 0"]}}, ctx, writer)
 
 
-def test_release_unpersists_the_cached_row_outcomes(make_ctx, writer, policies):
+def test_release_unpersists_the_stage_input_and_the_cached_row_outcomes(make_ctx, writer, policies):
     check = make_data_quality({"before_transform": {"quarantine_rules": ["IsComplete 'smoker'"]}}, make_ctx(), writer)
     check.run(policies, "before_transform")
-    [cached] = check.cached
-    assert cached.is_cached
+    stage_input, row_outcomes = check.cached
+    assert stage_input.is_cached and row_outcomes.is_cached
     check.release()
-    assert not cached.is_cached and check.cached == []
+    assert not stage_input.is_cached and not row_outcomes.is_cached and check.cached == []

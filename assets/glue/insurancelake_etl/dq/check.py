@@ -74,7 +74,10 @@ class DataQualityCheck:
         """Apply ``stage``'s warn, quarantine and halt rules; the rows that continue."""
         if not self.rules.has_rules(stage):
             return df
-        original = df
+        # Every action reads the stage's input (warn, the row-level quarantine, halt on the
+        # unfiltered data) and the job then writes from it: computed once, not once per action.
+        original = df.cache()
+        self.cached.append(original)
         warn = [r.text for r in self.rules.stage_rules(stage, "warn")]
         if warn:
             outcomes = self._evaluate(original, warn, stage, "warn")
