@@ -1,6 +1,7 @@
-"""Synthesizes a default InsuranceLake from the built Python wheel and checks the template.
+"""Synthesizes a default InsuranceLake from the built Python wheel, checks the template and runs
+the three cdk-nag packs (AwsSolutions, HIPAA Security, NIST 800-53 rev 5) on it.
 
-Run by scripts/python-bindings-smoke.sh inside a fresh virtual environment that has only the wheel
+Run by scripts/bindings-smoke.sh inside a fresh virtual environment that has only the wheel
 (and what it depends on) installed: proof that Python users get a working construct.
 """
 
@@ -10,6 +11,7 @@ import tempfile
 
 import aws_cdk as cdk
 from cdk_insurancelake import InsuranceLake
+from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 
 outdir = tempfile.mkdtemp(prefix="insurancelake-py-")
 app = cdk.App(outdir=outdir, context={"aws:cdk:bundling-stacks": []})
@@ -30,4 +32,12 @@ if problems:
     sys.exit("python bindings smoke test failed: " + "; ".join(problems))
 if lake.collect_bucket is None:
     sys.exit("python bindings smoke test failed: InsuranceLake.collect_bucket is not exposed")
-print(json.dumps({"resources": len(types), "glue_jobs": types.count("AWS::Glue::Job")}))
+findings = [
+    f"{violation.rule_name} {resource.construct_path}"
+    for pack in (AwsSolutionsChecks(), HIPAASecurityChecks(), NIST80053R5Checks())
+    for violation in pack.validate_scope(app).violations
+    for resource in violation.violating_resources
+]
+if findings:
+    sys.exit("python bindings smoke test: cdk-nag findings:\n" + "\n".join(findings))
+print(json.dumps({"resources": len(types), "glue_jobs": types.count("AWS::Glue::Job"), "nag_findings": 0}))
