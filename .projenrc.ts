@@ -78,6 +78,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '.ruff_cache/',
     '/integ/**/asset.*',
     '/integ/**/performance-counters.json',
+    // what `npm run demo` and `insurancelake run` write by default
+    '/insurancelake-demo/',
+    '/insurancelake-work/',
     '/test-reports/',
   ],
 });
@@ -99,6 +102,10 @@ const pythonTests = project.addTask('test:python', {
   receiveArgs: true,
 });
 project.testTask.spawn(pythonTests);
+
+// No jest snapshots here (integ snapshots are verified by a test and updated by integ:update), so
+// projen's `test:update` (jest --updateSnapshot) would only be a way to make snapshot tests pass.
+project.tasks.removeTask('test:update');
 
 // `npm test` builds first: the handler tests and the local runs use the bundled Lambda code in
 // assets/lambda, and the packaging test reads the compiled library (lib/, .jsii).
