@@ -13,7 +13,6 @@ import os
 import shutil
 import sys
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,33 +81,11 @@ def prepare_workspace(
     return ws
 
 
-@contextlib.contextmanager
-def local_aws() -> Iterator[str]:
+def local_aws() -> contextlib.AbstractContextManager[str]:
     """A moto server on a free loopback port, with boto3 pointed at it through the environment."""
-    from moto.server import ThreadedMotoServer
+    from insurancelake_etl.moto_server import threaded_endpoint
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    env = {
-        "AWS_ENDPOINT_URL": url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
-        yield url
-    finally:
-        server.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    return threaded_endpoint()
 
 
 def create_tables(prefix: str) -> dict[str, str]:

@@ -67,27 +67,7 @@ def moto_endpoint() -> Iterator[str]:
     through ``AWS_ENDPOINT_URL`` with dummy credentials and region. Yields the endpoint URL.
 
     One server for the session: tests that create AWS resources should use unique names."""
-    from moto.server import ThreadedMotoServer
+    from insurancelake_etl.moto_server import threaded_endpoint
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    env = {
-        "AWS_ENDPOINT_URL": url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
+    with threaded_endpoint() as url:
         yield url
-    finally:
-        server.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
