@@ -65,6 +65,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // One moto server (AWS APIs over loopback HTTP) for the whole jest run.
       globalSetup: '<rootDir>/test/setup/moto-server.ts',
       globalTeardown: '<rootDir>/test/setup/moto-server-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup/quiet-sdk-notice.ts'],
     },
   },
   tsconfigDev: { include: ['../integ/**/*.ts'] },

@@ -6,6 +6,7 @@ import { queryCommand } from './commands/query';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
 import { SetupError, UsageError } from './errors';
+import { quietSdkNodeVersionNotice } from './sdk-notice';
 
 const USAGE = `insurancelake — run the InsuranceLake pipeline on this machine (no AWS account, no Docker)
 
@@ -85,15 +86,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-}
-
-/** The AWS SDK's notice that future versions need Node 22 says nothing about this run: keep it off the screen. */
-function quietSdkNodeVersionNotice(): void {
-  const emit = process.emitWarning.bind(process);
-  process.emitWarning = ((warning: string | Error, ...rest: any[]) => {
-    if (String(warning instanceof Error ? warning.message : warning).startsWith('NodeVersionSupportWarning')) return;
-    return (emit as any)(warning, ...rest);
-  }) as typeof process.emitWarning;
 }
 
 if (require.main === module) {
