@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${INSURANCELAKE_VENV:-$root/.venv}"
-reqs=("$root/assets/glue/requirements.txt" "$root/assets/glue/requirements-dev.txt")
+reqs=("$root/assets/glue/requirements.txt" "$root/assets/glue/requirements-dev.txt" "$root/assets/glue/requirements.lock")
 
 find_python() {
   for candidate in "${INSURANCELAKE_PYTHON:-}" python3.11 python3; do
@@ -39,7 +39,8 @@ stamp="$venv/.requirements.sha256"
 want="$(cat "${reqs[@]}" | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   echo "insurancelake: installing Python requirements into $venv" >&2
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$root/assets/glue/requirements-dev.txt" >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r "$root/assets/glue/requirements-dev.txt" -c "$root/assets/glue/requirements.lock" >&2
   echo "$want" >"$stamp"
 fi
 echo "$venv/bin/python"

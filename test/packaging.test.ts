@@ -32,6 +32,7 @@ describe('npm package contents', () => {
     expect(files).toContain('lib/cli/main.js');
     expect(files).toContain('scripts/python-env.sh');
     expect(files).toContain('assets/glue/requirements-dev.txt');
+    expect(files).toContain('assets/glue/requirements.lock');
     expect(files.some((f) => f.startsWith('examples/config/etl/transformation-spec/'))).toBe(true);
   });
 
