@@ -20,8 +20,9 @@ Usage:
       Check every spec, mapping, DQ rule file, SQL file name and entity-match spec; exit 1 on problems.
   insurancelake query --workdir <dir> [--json] "<SQL>"
       Run Spark SQL against the local catalog of a previous run.
-  insurancelake load-lookups --config <dir> [--workdir <dir>]
-      Load value and multi lookup data into the local lookup tables.
+  insurancelake load-lookups --config <dir>
+      Load <config>/lookups/lookups.json's value and multi lookups into lookup tables shaped as the
+      lake's, to check them (local tables live for one command; run loads them before each run).
 
 Options:
   --workdir <dir>   where tables, logs and report.html go (default: ./insurancelake-work)
@@ -49,7 +50,7 @@ const COMMANDS: Record<string, { options: Record<string, { type: 'string' | 'boo
     handler: queryCommand,
   },
   'load-lookups': {
-    options: { config: { type: 'string' }, workdir: { type: 'string' } },
+    options: { config: { type: 'string' } },
     handler: loadLookupsCommand,
   },
 };
