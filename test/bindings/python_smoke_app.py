@@ -28,9 +28,9 @@ expected = {
 }
 problems = [f"{t}: expected at least {n}, got {types.count(t)}" for t, n in expected.items() if types.count(t) < n]
 if problems:
-    raise SystemExit("python bindings smoke test failed: " + "; ".join(problems))
+    raise RuntimeError("python bindings smoke test failed: " + "; ".join(problems))
 if lake.collect_bucket is None:
-    raise SystemExit("python bindings smoke test failed: InsuranceLake.collect_bucket is not exposed")
+    raise RuntimeError("python bindings smoke test failed: InsuranceLake.collect_bucket is not exposed")
 findings = [
     f"{violation.rule_name} {resource.construct_path}"
     for pack in (AwsSolutionsChecks(), HIPAASecurityChecks(), NIST80053R5Checks())
@@ -38,5 +38,5 @@ findings = [
     for resource in violation.violating_resources
 ]
 if findings:
-    raise SystemExit("python bindings smoke test: cdk-nag findings:\n" + "\n".join(findings))
+    raise RuntimeError("python bindings smoke test: cdk-nag findings:\n" + "\n".join(findings))
 print(json.dumps({"resources": len(types), "glue_jobs": types.count("AWS::Glue::Job"), "nag_findings": 0}))
