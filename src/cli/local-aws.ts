@@ -58,13 +58,14 @@ export class LocalAws {
     }));
   }
 
-  /** Executions the trigger (or dependency trigger) started in moto, with their input. */
-  async startedExecutions(stateMachineArn: string): Promise<{ name: string; arn: string; input: any }[]> {
+  /** Executions the trigger (or dependency trigger) started in moto, with their input; those named in
+   * `known` are skipped without being described. */
+  async startedExecutions(stateMachineArn: string, known: ReadonlySet<string>): Promise<{ name: string; arn: string; input: any }[]> {
     const out: { name: string; arn: string; input: any }[] = [];
     let nextToken: string | undefined;
     do {
       const page = await this.sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken }));
-      for (const e of page.executions ?? []) {
+      for (const e of (page.executions ?? []).filter((x) => !known.has(x.name!))) {
         const described = await this.sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }));
         out.push({ name: e.name!, arn: e.executionArn!, input: JSON.parse(described.input ?? '{}') });
       }

@@ -77,8 +77,8 @@ export class LocalPipeline {
   }
 
   private async newExecutions(): Promise<{ name: string; input: any }[]> {
-    const all = await this.aws.startedExecutions(this.lake.stateMachineArn);
-    const fresh = all.filter((e) => !this.ran.has(e.name));
+    // Only executions not run yet are described: each file's lookup costs the same however many ran before.
+    const fresh = await this.aws.startedExecutions(this.lake.stateMachineArn, this.ran);
     fresh.forEach((e) => this.ran.add(e.name));
     return fresh;
   }
