@@ -16,7 +16,7 @@ describe('npm package contents', () => {
     'assets/glue/insurancelake_etl/__init__.py',
     'assets/glue/insurancelake_etl/transforms/registry.py',
     'assets/glue/requirements.txt',
-    'assets/glue/transformation-spec.schema.json',
+    'assets/glue/insurancelake_etl/schemas/transformation-spec.schema.json',
     'lib/index.js',
     'lib/index.d.ts',
     '.jsii',

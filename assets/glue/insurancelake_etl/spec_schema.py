@@ -2,7 +2,7 @@
 
 The schema is assembled from the ``input_spec`` definition below and the spec-value schema every
 transform registers (``transforms/registry.py``), so a new transform cannot forget its validation.
-The shipped file ``assets/glue/transformation-spec.schema.json`` is generated from it::
+The shipped file ``assets/glue/insurancelake_etl/schemas/transformation-spec.schema.json`` is generated from it::
 
     python -m insurancelake_etl.spec_schema --write
 
@@ -25,8 +25,8 @@ from .errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_ID = "https://github.com/cdk-insurancelake/cdk-insurancelake/assets/glue/transformation-spec.schema.json"
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "transformation-spec.schema.json"
+SCHEMA_ID = "https://github.com/cdk-insurancelake/cdk-insurancelake/assets/glue/insurancelake_etl/schemas/transformation-spec.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "transformation-spec.schema.json"
 
 _BOOLEAN_LIKE: dict[str, Any] = {
     "description": "A boolean (the strings \"true\"/\"false\" are accepted, as Spark reads them).",

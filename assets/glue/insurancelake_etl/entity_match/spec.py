@@ -1,7 +1,7 @@
 """The entity-match spec ``<DB>-entitymatch.json`` (reference §19.2): JSON Schema validation and the
 parsed form the matcher works from.
 
-The schema ships beside this module as ``entitymatch-spec.schema.json`` (editors can point ``$schema``
+The schema ships in ``insurancelake_etl/schemas/entitymatch-spec.schema.json`` (editors can point ``$schema``
 at it). Validation runs before any data is read, so a bad spec fails the job with the file, the JSON
 path and the expected shape, and nothing is written.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import ConfigError
 
-SCHEMA_FILE = Path(__file__).resolve().with_name("entitymatch-spec.schema.json")
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "entitymatch-spec.schema.json"
 MISSING_SPEC_MESSAGE = "Entity matching spec file required and none found"
 
 # A block is a column name or a slice of one: ``firstname[:1]`` (reference regex, Decision D8).
