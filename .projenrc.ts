@@ -50,6 +50,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sfn@3.1164.0',
     '@aws-sdk/client-sns@3.1164.0',
     'aws-local-stepfunctions@3.0.0',
+    // The construct validates the configuration folder at synth against the engine's JSON Schemas
+    // (draft 2020-12). schemasafe: 15 files and no dependencies (ajv with its dependencies is ~540
+    // files, against a tarball budget of 800).
+    '@exodus/schemasafe@1.3.0',
   ],
   bin: { insurancelake: 'lib/cli/main.js' },
 

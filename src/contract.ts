@@ -1,64 +1,148 @@
 // The names other code relies on: the Glue entry scripts, the Lambda handlers, the local runner and
 // users' configuration files. They come from the InsuranceLake reference
-// (shared/reference/infrastructure.md §4.4, §7, §8, §9.4, §17.2) and must not drift. Constructs read
-// them from here instead of repeating string literals.
+// (shared/reference/infrastructure.md §4.4, §7, §8, §9.4, §17.2) and must not drift. What the engine
+// reads too (the jobs, their arguments, the configuration layout, bucket prefixes) comes from
+// assets/glue/insurancelake_etl/contract.json, written once for both languages; the rest (tables,
+// state machine, Lambdas) is read only by TypeScript and is written here. Constructs read names from
+// here instead of repeating string literals.
 //
 // Internal module: not exported from index.ts, so it is free of jsii's public-API rules.
 
-/** Glue job argument names (without the leading `--`), as the entry scripts read them. */
-export const JobArg = {
-  // Job defaults set by the construct
-  ENVIRONMENT: 'environment',
-  TXN_BUCKET: 'txn_bucket',
-  TXN_SPEC_PREFIX_PATH: 'txn_spec_prefix_path',
-  TXN_SQL_PREFIX_PATH: 'txn_sql_prefix_path',
-  SOURCE_BUCKET: 'source_bucket',
-  TARGET_BUCKET: 'target_bucket',
-  HASH_VALUE_TABLE: 'hash_value_table',
-  VALUE_LOOKUP_TABLE: 'value_lookup_table',
-  MULTI_LOOKUP_TABLE: 'multi_lookup_table',
-  DQ_RESULTS_TABLE: 'dq_results_table',
-  DATA_LINEAGE_TABLE: 'data_lineage_table',
-  ATHENA_WORKGROUP: 'athena_workgroup',
-  ICEBERG_CATALOG: 'iceberg_catalog',
-  TABLE_FORMAT: 'table_format',
-  TEMP_DIR: 'TempDir',
-  // Set per run by the state machine (§9.4)
-  STATE_MACHINE_NAME: 'state_machine_name',
-  EXECUTION_ID: 'execution_id',
-  SOURCE_KEY: 'source_key',
-  SOURCE_PATH: 'source_path',
-  TABLE_NAME: 'table_name',
-  BASE_FILE_NAME: 'base_file_name',
-  SOURCE_DATABASE_NAME: 'source_database_name',
-  TARGET_DATABASE_NAME: 'target_database_name',
-  DATABASE_NAME_PREFIX: 'database_name_prefix',
-  P_YEAR: 'p_year',
-  P_MONTH: 'p_month',
-  P_DAY: 'p_day',
-  // Optional Redshift arguments of the cleanse-to-consume job
-  REDSHIFT_DATABASE: 'redshift_database',
-  REDSHIFT_WORKGROUP_NAME: 'redshift_workgroup_name',
-  REDSHIFT_CLUSTER_ID: 'redshift_cluster_id',
-} as const;
+/** Who fills a job argument (contract.json `arguments.<name>.set_by`). */
+export type ArgumentSetter = 'construct' | 'state_machine' | 'glue' | 'local' | 'user';
+
+/** One job argument of contract.json. */
+export interface ContractArgument {
+  readonly set_by: ArgumentSetter;
+  readonly description: string;
+  /** The fixed value, for the arguments whose value is part of the contract (prefixes, catalog name). */
+  readonly value?: string;
+}
+
+/** Where a Glue task takes a state-machine argument from: an execution-input path, the context object, or a format of a path. */
+export interface StateMachineInput {
+  readonly path?: string;
+  readonly context?: string;
+  readonly format?: string;
+}
+
+/** One Glue job of contract.json. */
+export interface ContractJob {
+  readonly name_suffix: string;
+  readonly script: string;
+  readonly description: string;
+  readonly required: readonly string[];
+  readonly optional: readonly string[];
+  /** state_machine argument name -> key of `state_machine_inputs`. */
+  readonly task_arguments: Readonly<Record<string, string>>;
+}
+
+/** The configuration folder's layout (contract.json `configuration`). */
+export interface ConfigurationLayoutDocument {
+  /** The subfolder that is deployed to the same keys in the ETL scripts bucket (`etl`). */
+  readonly deployed_folder: string;
+  readonly folders: { readonly transformation_spec: string; readonly transformation_sql: string; readonly dq_rules: string };
+  /** Path templates relative to the configuration folder, with `{database}`, `{table}` and `{kind}`. */
+  readonly files: {
+    readonly spec: string;
+    readonly mapping: string;
+    readonly entity_match: string;
+    readonly dependent: string;
+    readonly sql: string;
+    readonly dq_rules: string;
+    readonly lookups: string;
+  };
+  readonly sql_kinds: readonly string[];
+  readonly local_only_folders: readonly string[];
+}
+
+/** The shape of assets/glue/insurancelake_etl/contract.json. Keys starting with `$` are comments. */
+interface ContractDocument {
+  readonly configuration: ConfigurationLayoutDocument;
+  readonly bucket_prefixes: {
+    readonly temp_dir: string;
+    readonly spark_ui: string;
+    readonly query_results: string;
+    readonly iceberg_warehouse: string;
+  };
+  readonly arguments: Readonly<Record<string, ContractArgument>>;
+  readonly state_machine_inputs: Readonly<Record<string, StateMachineInput>>;
+  readonly jobs: Readonly<Record<string, ContractJob>>;
+}
+
+// The one statement of the contract, shared with the engine (which loads it from its package). A
+// require() rather than an import: tsconfig's rootDir is src/, and lib/ sits at the same depth as
+// src/, so this path holds for the sources, the compiled library and the esbuild Lambda bundles
+// (esbuild inlines required JSON).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CONTRACT: ContractDocument = require('../assets/glue/insurancelake_etl/contract.json');
+
+/** Entries of a contract map without its `$comment` keys. */
+function entries<T>(map: Readonly<Record<string, T>>): Array<[string, T]> {
+  return Object.entries(map).filter(([key]) => !key.startsWith('$'));
+}
+
+/** Fill `{name}` placeholders of a contract template; a placeholder left unfilled is a programming error. */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`contract template "${template}" needs {${name}}`);
+    return value;
+  });
+}
+
+/**
+ * The three ETL jobs, in pipeline order. The keys are what the construct code binds to buckets and
+ * state-machine tasks; everything else about a job comes from the contract.
+ */
+export const JOB_KEYS = ['collect_to_cleanse', 'cleanse_to_consume', 'consume_entity_match'] as const;
+/** Key of one ETL job: its temp folder, engine module and the local runner's job id. */
+export type JobKey = typeof JOB_KEYS[number];
+
+{
+  const declared = entries(CONTRACT.jobs).map(([key]) => key).sort();
+  if (declared.join() !== [...JOB_KEYS].sort().join()) {
+    throw new Error(`contract.json declares the jobs ${declared.join(', ')}; this library knows ${JOB_KEYS.join(', ')}`);
+  }
+}
+
+/** A job of the contract: physical name suffix, entry script, description, arguments. */
+export function contractJob(key: JobKey): ContractJob {
+  return CONTRACT.jobs[key];
+}
+
+/** Every job argument of the contract, by name (without `--`). */
+export function contractArguments(): Array<[string, ContractArgument]> {
+  return entries(CONTRACT.arguments);
+}
+
+/** One job argument of the contract; an unknown name is a programming error. */
+export function contractArgument(name: string): ContractArgument {
+  const argument = CONTRACT.arguments[name];
+  if (!argument || name.startsWith('$')) throw new Error(`contract.json has no job argument "${name}"`);
+  return argument;
+}
+
+/** Where a Glue task takes the state-machine input `key` of `state_machine_inputs` from. */
+export function stateMachineInput(key: string): StateMachineInput {
+  const input = CONTRACT.state_machine_inputs[key];
+  if (!input || key.startsWith('$')) throw new Error(`contract.json has no state machine input "${key}"`);
+  return input;
+}
 
 /** `--name` form of a job argument. */
 export function jobArg(name: string): string {
   return `--${name}`;
 }
 
-/** Glue service arguments (not read by our scripts, but part of the job contract). */
+/** Glue service arguments: read by Glue itself, not by the entry scripts, so not in contract.json. */
 export const GlueArg = {
   ADDITIONAL_PYTHON_MODULES: '--additional-python-modules',
   DATALAKE_FORMATS: '--datalake-formats',
   CONF: '--conf',
   ENABLE_AUTO_SCALING: '--enable-auto-scaling',
   ENABLE_GLUE_DATACATALOG: '--enable-glue-datacatalog',
-  TEMP_DIR: '--TempDir',
 } as const;
-
-/** The Iceberg catalog name the jobs use (`--iceberg_catalog`). */
-export const ICEBERG_CATALOG_NAME = 'glue_catalog';
 
 /** Values of `--table_format`. */
 export const TableFormatValue = {
@@ -66,45 +150,19 @@ export const TableFormatValue = {
   PARQUET: 'PARQUET',
 } as const;
 
-/** Configuration layout in the ETL scripts bucket (all under `etl/`). */
-export const ConfigPrefix = {
-  /** Key prefix of everything the construct deploys to the scripts bucket. */
-  ROOT: 'etl/',
-  /** Value of `--txn_spec_prefix_path`: `<DB>-<TBL>.json|.csv`, `<DB>-entitymatch.json`, `<DB>-<TBL>-dependent.json`. */
-  TRANSFORMATION_SPEC: '/etl/transformation-spec/',
-  /** Value of `--txn_sql_prefix_path`: `{spark,athena,redshift}-<DB>-<TBL>.sql`. */
-  TRANSFORMATION_SQL: '/etl/transformation-sql/',
-  /** DQ rules: `dq-<DB>-<TBL>.json`. */
-  DQ_RULES: '/etl/dq-rules/',
-} as const;
+/** The configuration folder's layout: the layout of the ETL scripts bucket. */
+export const ConfigurationLayout: ConfigurationLayoutDocument = CONTRACT.configuration;
 
-/** Key prefixes in the Glue temp bucket. */
-export const TempPrefix = {
-  /** `--TempDir` is `s3://<temp>/etl/<job key>/`. */
-  TEMP_DIR: 'etl',
-  /** Spark UI event logs: `s3://<temp>/spark-ui/<job key>/`. */
-  SPARK_UI: 'spark-ui',
-  /** Athena query results. */
-  QUERY_RESULTS: 'query-results/',
-} as const;
-
-/** The three ETL jobs: key used in temp paths, physical name suffix, entry script. */
-export const EtlJobSpec = {
-  COLLECT_TO_CLEANSE: {
-    key: 'collect_to_cleanse',
-    nameSuffix: 'collect-to-cleanse-job',
-    script: 'etl_collect_to_cleanse.py',
-  },
-  CLEANSE_TO_CONSUME: {
-    key: 'cleanse_to_consume',
-    nameSuffix: 'cleanse-to-consume-job',
-    script: 'etl_cleanse_to_consume.py',
-  },
-  CONSUME_ENTITY_MATCH: {
-    key: 'consume_entity_match',
-    nameSuffix: 'consume-entity-match-job',
-    script: 'etl_consume_entity_match.py',
-  },
+/** Key prefixes in the Glue temp bucket and the target buckets. */
+export const BucketPrefix = {
+  /** `--TempDir` folder of a job: `etl/<job key>/`. */
+  tempDir: (jobKey: JobKey) => fillTemplate(CONTRACT.bucket_prefixes.temp_dir, { job_key: jobKey }),
+  /** Spark UI event logs of a job: `spark-ui/<job key>/`. */
+  sparkUi: (jobKey: JobKey) => fillTemplate(CONTRACT.bucket_prefixes.spark_ui, { job_key: jobKey }),
+  /** Athena query results in the Glue temp bucket. */
+  QUERY_RESULTS: CONTRACT.bucket_prefixes.query_results,
+  /** The Iceberg warehouse in a target bucket. */
+  ICEBERG_WAREHOUSE: CONTRACT.bucket_prefixes.iceberg_warehouse,
 } as const;
 
 /** The engine's Python package folder under `assets/glue/`. */
@@ -239,14 +297,14 @@ export const LambdaEnv = {
   GLUE_SCRIPTS_BUCKET_NAME: 'GLUE_SCRIPTS_BUCKET_NAME',
 } as const;
 
-/** Per-workflow configuration files the trigger reads from the scripts bucket (§10.2). */
+/** Per-workflow configuration files the trigger reads from the scripts bucket (§10.2), from the contract's layout. */
 export const WorkflowConfig = {
   /** Key prefix (no leading slash) of the transformation specs. */
-  SPEC_KEY_PREFIX: 'etl/transformation-spec/',
+  SPEC_KEY_PREFIX: `${ConfigurationLayout.folders.transformation_spec}/`,
   /** `<DB>-entitymatch.json`: its presence (prefix match) switches entity match on. */
-  entityMatchKey: (database: string) => `etl/transformation-spec/${database}-entitymatch.json`,
+  entityMatchKey: (database: string) => fillTemplate(ConfigurationLayout.files.entity_match, { database }),
   /** `<DB>-<TBL>-dependent.json`: `{"depends_on": {"<db>/<tbl>": ...}, "lookback": {relativedelta args}}`. */
-  dependentKey: (database: string, table: string) => `etl/transformation-spec/${database}-${table}-dependent.json`,
+  dependentKey: (database: string, table: string) => fillTemplate(ConfigurationLayout.files.dependent, { database, table }),
 } as const;
 
 /** The SNS notification contract (§11). */

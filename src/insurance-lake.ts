@@ -5,11 +5,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { InsuranceLakeError } from './errors';
+import { Configuration } from './etl/configuration';
+import { ConsumerAccess } from './etl/consumer-access';
 import { EtlJobs } from './etl/etl-jobs';
 import { TableFormat } from './etl/etl-jobs-props';
+import { GlueNetwork } from './etl/glue-network';
 import { InsuranceLakeProps } from './insurance-lake-props';
 import { EnvironmentProfile } from './lake-common-props';
 import { resolveLakeSettings } from './lake-settings';
@@ -18,15 +23,17 @@ import { DataLakeStorage } from './storage/data-lake-storage';
 import { EtlTables } from './tables/etl-tables';
 
 /**
- * The complete InsuranceLake in one construct: KMS key and buckets (Collect, Cleanse, Consume,
- * access logs, ETL scripts, Glue temp), the ETL DynamoDB tables, the Glue role, security
- * configuration and the three PySpark jobs running the engine, the Athena workgroup and the
- * consumer policy.
+ * The complete InsuranceLake in one construct, composed of sub-constructs that can also be used on
+ * their own: {@link DataLakeStorage} (KMS key; Collect, Cleanse, Consume, access-logs, ETL scripts and
+ * Glue temp buckets), {@link EtlTables} (DynamoDB), {@link ConsumerAccess} (Athena workgroup,
+ * consumer policy), an optional {@link GlueNetwork} (VPC connections), the deployment of the
+ * {@link Configuration}, {@link EtlJobs} (Glue role, security configuration, the three PySpark jobs)
+ * and {@link EtlOrchestration} (state machine, Lambdas, notifications).
  *
  * Data resources are retained when removed from the stack unless `removalPolicy` is `DESTROY`.
  *
  * @example
- * new InsuranceLake(this, 'Lake', { environmentName: 'dev', resourcePrefix: 'acme-lake' });
+ * new InsuranceLake(this, 'Lake', { environmentName: 'dev', resourcePrefix: 'acme-lake', configurationPath: 'config' });
  */
 export class InsuranceLake extends Construct {
   /** Environment name (first part of every physical name). */
@@ -48,8 +55,14 @@ export class InsuranceLake extends Construct {
   public readonly storage: DataLakeStorage;
   /** DynamoDB tables of the ETL. */
   public readonly tables: EtlTables;
-  /** Glue role, jobs, connections, Athena workgroup, consumer policy. */
+  /** Glue role, security configuration and jobs. */
   public readonly etl: EtlJobs;
+  /** Athena workgroup and consumer policy. */
+  public readonly consumers: ConsumerAccess;
+  /** The Glue network connections, when `vpc` is given. */
+  public readonly network?: GlueNetwork;
+  /** The deployment of a local configuration folder (`configurationPath` or `Configuration.fromAsset`). */
+  public readonly configurationDeployment?: s3deploy.BucketDeployment;
 
   /** The lake key. */
   public readonly encryptionKey: kms.IKey;
@@ -61,7 +74,7 @@ export class InsuranceLake extends Construct {
   public readonly consumeBucket: s3.IBucket;
   /** Access-logs bucket. */
   public readonly accessLogsBucket: s3.IBucket;
-  /** ETL scripts and configuration bucket (`etl/…`). */
+  /** The bucket that holds the configuration under `etl/…` (the ETL scripts bucket, or the `Configuration.fromBucket` bucket). */
   public readonly etlScriptsBucket: s3.IBucket;
   /** Glue temp bucket. */
   public readonly glueTempBucket: s3.IBucket;
@@ -113,16 +126,19 @@ export class InsuranceLake extends Construct {
     this.tableFormat = props.tableFormat ?? TableFormat.ICEBERG;
     this.notificationEmails = props.notificationEmails ?? [];
 
-    if (!this.entityMatch && props.consumeEntityMatchJob) {
-      throw new Error(`${this.node.path}: consumeEntityMatchJob configures a job that entityMatch: false switches off; remove one of them`);
-    }
     if (!props.vpc && (props.subnets || props.securityGroup)) {
-      throw new Error(`${this.node.path}: subnets and securityGroup place the Glue connections in a VPC; give vpc as well, or remove them`);
+      throw new InsuranceLakeError('Network.NoVpc', this, 'subnets and securityGroup place the Glue connections in a VPC; give vpc as well, or remove them');
     }
-    for (const email of this.notificationEmails) {
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-        throw new Error(`${this.node.path}: notificationEmails entry "${email}" is not an e-mail address`);
-      }
+    if (props.configuration && props.configurationPath !== undefined) {
+      throw new InsuranceLakeError('Configuration.Conflict', this, 'configurationPath is a shorthand for configuration: Configuration.fromAsset(configurationPath); give one of them');
+    }
+    const configuration = props.configuration
+      ?? (props.configurationPath !== undefined ? Configuration.fromAsset(props.configurationPath) : undefined);
+    // A configuration in the user's bucket makes that bucket the lake's ETL scripts bucket.
+    const configurationBucket = configuration?.bucket;
+    const otherScriptsBucket = props.existingEtlScriptsBucket && props.existingEtlScriptsBucket !== configurationBucket;
+    if (configurationBucket && (otherScriptsBucket || props.etlScriptsBucketName)) {
+      throw new InsuranceLakeError('Configuration.Conflict', this, 'Configuration.fromBucket(bucket) makes that bucket the ETL scripts bucket; remove existingEtlScriptsBucket and etlScriptsBucketName');
     }
 
     const common = {
@@ -132,49 +148,57 @@ export class InsuranceLake extends Construct {
       removalPolicy: s.removalPolicy,
     };
 
-    this.storage = new DataLakeStorage(this, 'Storage', { ...props, ...common });
-    this.tables = new EtlTables(this, 'Tables', {
+    // Each sub-construct gets the lake's props (its options are among them) and then the resources
+    // the lake wires into it.
+    this.storage = new DataLakeStorage(this, 'Storage', {
+      ...props,
       ...common,
-      encryptionKey: this.storage.encryptionKey,
-      encryptAllTables: props.encryptAllTables,
-      lineage: props.lineage,
+      existingEtlScriptsBucket: props.existingEtlScriptsBucket ?? configurationBucket,
     });
-    this.etl = new EtlJobs(this, 'Etl', {
+    const key = this.storage.encryptionKey;
+    this.tables = new EtlTables(this, 'Tables', { ...props, ...common, encryptionKey: key });
+    this.consumers = new ConsumerAccess(this, 'Consumers', {
+      ...props,
       ...common,
-      encryptionKey: this.storage.encryptionKey,
+      encryptionKey: key,
+      cleanseBucket: this.storage.cleanseBucket,
+      consumeBucket: this.storage.consumeBucket,
+      glueTempBucket: this.storage.glueTempBucket,
+    });
+    if (props.vpc) {
+      this.network = new GlueNetwork(this, 'Network', { ...props, ...common, vpc: props.vpc });
+    }
+    const bound = configuration?.bind(this, {
+      ...common,
+      etlScriptsBucket: this.storage.etlScriptsBucket,
+      encryptionKey: key,
+      logRetention: props.logRetention,
+    });
+    this.configurationDeployment = bound?.deployment;
+    this.etl = new EtlJobs(this, 'Etl', {
+      ...props,
+      ...common,
+      encryptionKey: key,
       collectBucket: this.storage.collectBucket,
       cleanseBucket: this.storage.cleanseBucket,
       consumeBucket: this.storage.consumeBucket,
-      etlScriptsBucket: this.storage.etlScriptsBucket,
+      etlScriptsBucket: bound?.bucket ?? this.storage.etlScriptsBucket,
       glueTempBucket: this.storage.glueTempBucket,
       hashValuesTable: this.tables.hashValuesTable,
       valueLookupTable: this.tables.valueLookupTable,
       multiLookupTable: this.tables.multiLookupTable,
       dqResultsTable: this.tables.dqResultsTable,
       dataLineageTable: this.tables.dataLineageTable,
-      glueVersion: props.glueVersion,
-      tableFormat: props.tableFormat,
-      entityMatch: props.entityMatch,
-      collectToCleanseJob: props.collectToCleanseJob,
-      cleanseToConsumeJob: props.cleanseToConsumeJob,
-      consumeEntityMatchJob: props.consumeEntityMatchJob,
-      extraJars: props.extraJars,
-      engineAssetPath: props.engineAssetPath,
-      configurationPath: props.configurationPath,
-      pruneConfiguration: props.pruneConfiguration,
-      vpc: props.vpc,
-      subnets: props.subnets,
-      securityGroup: props.securityGroup,
-      encryptDataCatalog: props.encryptDataCatalog,
-      consumerPolicy: props.consumerPolicy,
+      athenaWorkgroupName: this.consumers.athenaWorkgroupName,
+      connections: this.network?.connections,
     });
 
-    this.encryptionKey = this.storage.encryptionKey;
+    this.encryptionKey = key;
     this.collectBucket = this.storage.collectBucket;
     this.cleanseBucket = this.storage.cleanseBucket;
     this.consumeBucket = this.storage.consumeBucket;
     this.accessLogsBucket = this.storage.accessLogsBucket;
-    this.etlScriptsBucket = this.storage.etlScriptsBucket;
+    this.etlScriptsBucket = bound?.bucket ?? this.storage.etlScriptsBucket;
     this.glueTempBucket = this.storage.glueTempBucket;
     this.jobAuditTable = this.tables.jobAuditTable;
     this.valueLookupTable = this.tables.valueLookupTable;
@@ -186,20 +210,19 @@ export class InsuranceLake extends Construct {
     this.collectToCleanseJob = this.etl.collectToCleanseJob;
     this.cleanseToConsumeJob = this.etl.cleanseToConsumeJob;
     this.consumeEntityMatchJob = this.etl.consumeEntityMatchJob;
-    this.athenaWorkgroupName = this.etl.athenaWorkgroupName;
-    this.consumerPolicy = this.etl.consumerPolicy;
+    this.athenaWorkgroupName = this.consumers.athenaWorkgroupName;
+    this.consumerPolicy = this.consumers.consumerPolicy;
 
-    // ---- Orchestration ------------------------------------------------------------------------
     this.orchestration = new EtlOrchestration(this, 'Orchestration', {
+      ...props,
       ...common,
-      encryptionKey: this.encryptionKey,
+      encryptionKey: key,
       collectBucket: this.collectBucket,
       etlScriptsBucket: this.etlScriptsBucket,
       jobAuditTable: this.jobAuditTable,
       collectToCleanseJob: this.collectToCleanseJob,
       cleanseToConsumeJob: this.cleanseToConsumeJob,
       consumeEntityMatchJob: this.consumeEntityMatchJob,
-      notificationEmails: this.notificationEmails,
     });
     this.stateMachine = this.orchestration.stateMachine;
     this.notificationTopic = this.orchestration.notificationTopic;
@@ -209,8 +232,8 @@ export class InsuranceLake extends Construct {
 
     Tags.of(this).add(`${s.prefix}:environment`, s.env);
     Tags.of(this).add(`${s.prefix}:application`, 'insurancelake');
-    for (const [key, value] of Object.entries(props.tags ?? {})) {
-      Tags.of(this).add(key, value);
+    for (const [name, value] of Object.entries(props.tags ?? {})) {
+      Tags.of(this).add(name, value);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { InsuranceLakeError } from './errors';
 import { EnvironmentProfile, LakeCommonProps } from './lake-common-props';
 
 // Re-exported for modules that import them from here.
@@ -28,21 +29,21 @@ export function resolveLakeSettings(scope: Construct, props: LakeCommonProps): L
   const env = props.environmentName ?? 'dev';
   const prefix = props.resourcePrefix ?? 'insurancelake';
   if (!NAME_PART.test(env)) {
-    throw new Error(`${scope.node.path}: environmentName "${env}" may only contain lower-case letters, digits and hyphens, and must start and end with a letter or digit (it becomes part of bucket names)`);
+    throw new InsuranceLakeError('Naming.EnvironmentName', scope, `environmentName "${env}" may only contain lower-case letters, digits and hyphens, and must start and end with a letter or digit (it becomes part of bucket names)`);
   }
   if (!NAME_PART.test(prefix)) {
-    throw new Error(`${scope.node.path}: resourcePrefix "${prefix}" may only contain lower-case letters, digits and hyphens, and must start and end with a letter or digit (it becomes part of bucket names)`);
+    throw new InsuranceLakeError('Naming.ResourcePrefix', scope, `resourcePrefix "${prefix}" may only contain lower-case letters, digits and hyphens, and must start and end with a letter or digit (it becomes part of bucket names)`);
   }
   // {env}-{p}-{account}-{region}-access-logs must fit S3's 63 characters; {env}-{p}-{region}-glue-role IAM's 64.
   const region = regionOf(scope);
   const regionLen = region ? region.length : MAX_REGION_LENGTH;
   const bucketLen = env.length + 1 + prefix.length + 1 + ACCOUNT_LENGTH + 1 + regionLen + 1 + 'access-logs'.length;
   if (bucketLen > 63) {
-    throw new Error(`${scope.node.path}: environmentName "${env}" and resourcePrefix "${prefix}" are too long: the bucket name "${env}-${prefix}-<account>-<region>-access-logs" would have ${bucketLen} characters, S3 allows 63. Shorten them by ${bucketLen - 63} characters.`);
+    throw new InsuranceLakeError('Naming.TooLong', scope, `environmentName "${env}" and resourcePrefix "${prefix}" are too long: the bucket name "${env}-${prefix}-<account>-<region>-access-logs" would have ${bucketLen} characters, S3 allows 63. Shorten them by ${bucketLen - 63} characters.`);
   }
   const roleLen = env.length + 1 + prefix.length + 1 + regionLen + 1 + 'glue-role'.length;
   if (roleLen > 64) {
-    throw new Error(`${scope.node.path}: environmentName "${env}" and resourcePrefix "${prefix}" are too long: the IAM role name "${env}-${prefix}-<region>-glue-role" would have ${roleLen} characters, IAM allows 64. Shorten them by ${roleLen - 64} characters.`);
+    throw new InsuranceLakeError('Naming.TooLong', scope, `environmentName "${env}" and resourcePrefix "${prefix}" are too long: the IAM role name "${env}-${prefix}-<region>-glue-role" would have ${roleLen} characters, IAM allows 64. Shorten them by ${roleLen - 64} characters.`);
   }
   const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
   return {

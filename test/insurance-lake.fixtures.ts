@@ -3,7 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { InsuranceLake, InsuranceLakeProps } from '../src';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import {
+  Configuration, ConfigurationConfig, ConsumerAccess, DataLakeStorage, EtlJobs, EtlTables, GlueNetwork, InsuranceLake,
+  InsuranceLakeProps,
+} from '../src';
 import { assetRoot } from '../src/etl/asset-root';
 
 // aws-cdk-lib runs its CloudFormation validation (a WASM rule engine) on every synthesis; it costs
@@ -17,6 +21,9 @@ afterAll(() => {
 });
 
 const SCRIPTS = ['etl_collect_to_cleanse.py', 'etl_cleanse_to_consume.py', 'etl_consume_entity_match.py'];
+
+/** The example configuration folder, in the layout the README shows (`examples/config/etl/…`). */
+export const EXAMPLE_CONFIG = path.join(__dirname, '..', 'examples', 'config');
 
 /**
  * The engine folder for tests: the real `assets/glue/` once its entry scripts exist, otherwise a
@@ -52,4 +59,49 @@ export function lakeTemplate(props: InsuranceLakeProps = {}): { stack: Stack; la
   const stack = testStack();
   const lake = new InsuranceLake(stack, 'Lake', { engineAssetPath: engineRoot(), ...props });
   return { stack, lake, template: Template.fromStack(stack) };
+}
+
+/** The lake's sub-constructs, composed by hand as a user of the library would (no orchestration). */
+export interface SubConstructs {
+  readonly storage: DataLakeStorage;
+  readonly tables: EtlTables;
+  readonly consumers: ConsumerAccess;
+  readonly network?: GlueNetwork;
+  readonly configuration?: ConfigurationConfig;
+  readonly jobs: EtlJobs;
+}
+
+/** Storage, tables, consumer access, (network), (configuration deployment) and jobs in `stack`. */
+export function composeSubConstructs(stack: Stack, options: { vpc?: ec2.IVpc; configurationPath?: string } = {}): SubConstructs {
+  const storage = new DataLakeStorage(stack, 'Storage');
+  const tables = new EtlTables(stack, 'Tables', { encryptionKey: storage.encryptionKey });
+  const consumers = new ConsumerAccess(stack, 'Consumers', {
+    encryptionKey: storage.encryptionKey,
+    cleanseBucket: storage.cleanseBucket,
+    consumeBucket: storage.consumeBucket,
+    glueTempBucket: storage.glueTempBucket,
+  });
+  const network = options.vpc ? new GlueNetwork(stack, 'Network', { vpc: options.vpc }) : undefined;
+  const configuration = options.configurationPath === undefined ? undefined
+    : Configuration.fromAsset(options.configurationPath).bind(stack, {
+      etlScriptsBucket: storage.etlScriptsBucket,
+      encryptionKey: storage.encryptionKey,
+    });
+  const jobs = new EtlJobs(stack, 'Etl', {
+    encryptionKey: storage.encryptionKey,
+    collectBucket: storage.collectBucket,
+    cleanseBucket: storage.cleanseBucket,
+    consumeBucket: storage.consumeBucket,
+    etlScriptsBucket: storage.etlScriptsBucket,
+    glueTempBucket: storage.glueTempBucket,
+    hashValuesTable: tables.hashValuesTable,
+    valueLookupTable: tables.valueLookupTable,
+    multiLookupTable: tables.multiLookupTable,
+    dqResultsTable: tables.dqResultsTable,
+    dataLineageTable: tables.dataLineageTable,
+    athenaWorkgroupName: consumers.athenaWorkgroupName,
+    connections: network?.connections,
+    engineAssetPath: engineRoot(),
+  });
+  return { storage, tables, consumers, network, configuration, jobs };
 }

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { JobKey } from '../contract';
+import { Configuration } from '../etl/configuration';
 import { InsuranceLake } from '../insurance-lake';
 import { AslDefinition, PseudoParameters, resolveStateMachineDefinition, resolveTemplateValue } from '../orchestration/local-definition';
 
@@ -13,8 +15,8 @@ export const LOCAL_PSEUDO: Required<PseudoParameters> = {
   urlSuffix: 'amazonaws.com',
 };
 
-/** The engine job a Glue job runs (the worker's job names). */
-export type EngineJob = 'collect_to_cleanse' | 'cleanse_to_consume' | 'entity_match';
+/** The engine job a Glue job runs: its contract.json job key, which the worker takes as the job name. */
+export type EngineJob = JobKey;
 
 /** A Lambda function of the synthesized lake: its bundled handler file and its environment. */
 export interface LocalFunction {
@@ -54,11 +56,12 @@ export interface LocalLake {
 }
 
 /**
- * Synthesize the lake a user would deploy (default props, environment Dev) and read out of the
- * template the state machine, Lambda handlers, Glue job arguments and table definitions. The same
- * ASL that deploys is the one the runner executes.
+ * Synthesize the lake a user would deploy (default props, environment Dev, and the configuration
+ * the run reads, so `run --config X` checks X exactly as `configurationPath: X` does at synth) and
+ * read out of the template the state machine, Lambda handlers, Glue job arguments and table
+ * definitions. The same ASL that deploys is the one the runner executes.
  */
-export function synthesizeLocalLake(options: { entityMatch: boolean }): LocalLake {
+export function synthesizeLocalLake(options: { entityMatch: boolean; configuration?: Configuration }): LocalLake {
   const started = Date.now();
   // aws-cdk-lib's CloudFormation rule engine costs ~90 % of a synthesis; this one only feeds the
   // local run (the deployable template is validated by the tests and by `cdk synth`).
@@ -72,7 +75,7 @@ export function synthesizeLocalLake(options: { entityMatch: boolean }): LocalLak
     context: { 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:disable-asset-staging': true, 'aws:cdk:bundling-stacks': [] },
   });
   const stack = new Stack(app, 'InsuranceLakeLocal', { env: { account: LOCAL_PSEUDO.accountId, region: LOCAL_PSEUDO.region } });
-  const lake = new InsuranceLake(stack, 'Lake', { entityMatch: options.entityMatch });
+  const lake = new InsuranceLake(stack, 'Lake', { entityMatch: options.entityMatch, configuration: options.configuration });
   const template = app.synth().getStackByName(stack.stackName).template;
   if (validation === undefined) delete process.env.CDK_VALIDATION;
   else process.env.CDK_VALIDATION = validation;
@@ -109,7 +112,7 @@ export function synthesizeLocalLake(options: { entityMatch: boolean }): LocalLak
   };
   addJob(lake.collectToCleanseJob, 'collect_to_cleanse');
   addJob(lake.cleanseToConsumeJob, 'cleanse_to_consume');
-  addJob(lake.consumeEntityMatchJob, 'entity_match');
+  addJob(lake.consumeEntityMatchJob, 'consume_entity_match');
 
   const tables: LocalTable[] = Object.values(resources)
     .filter((r) => r.Type === 'AWS::DynamoDB::Table')

@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -19,7 +18,7 @@ export enum TableFormat {
 /**
  * Per-job settings of one of the three ETL jobs.
  */
-export interface EtlJobOptions {
+export interface EtlJobSettings {
   /**
    * Glue version of this job.
    * @default - the `glueVersion` of the construct (5.1)
@@ -70,10 +69,62 @@ export interface EtlJobOptions {
 }
 
 /**
- * Properties of {@link EtlJobs}.
+ * Settings of the three ETL jobs (user options of {@link EtlJobs}).
  */
-export interface EtlJobsProps extends LakeCommonProps {
-  /** The lake key (bucket encryption, security configuration, Athena results). */
+export interface EtlJobsOptions {
+  /**
+   * Glue version of all three jobs (each can override it).
+   * @default glue.GlueVersion.V5_1
+   */
+  readonly glueVersion?: glue.GlueVersion;
+  /**
+   * Format of the Cleanse and Consume tables the jobs write (`--table_format`).
+   * @default TableFormat.ICEBERG
+   */
+  readonly tableFormat?: TableFormat;
+  /**
+   * Create the consume-entity-match job (and, with the orchestration, its branch of the state machine).
+   * @default true
+   */
+  readonly entityMatch?: boolean;
+  /**
+   * Settings of the collect-to-cleanse job.
+   * @default - defaults of {@link EtlJobSettings}
+   */
+  readonly collectToCleanseJob?: EtlJobSettings;
+  /**
+   * Settings of the cleanse-to-consume job.
+   * @default - defaults of {@link EtlJobSettings}
+   */
+  readonly cleanseToConsumeJob?: EtlJobSettings;
+  /**
+   * Settings of the consume-entity-match job. Only with `entityMatch` on.
+   * @default - defaults of {@link EtlJobSettings}
+   */
+  readonly consumeEntityMatchJob?: EtlJobSettings;
+  /**
+   * Extra jar files for all three jobs (`--extra-jars`, with `--user-jars-first`).
+   * @default - none
+   */
+  readonly extraJars?: glue.Code[];
+  /**
+   * Folder holding the Glue entry scripts (`etl_*.py`) and the `insurancelake_etl` package.
+   * @default - the engine shipped with this library
+   */
+  readonly engineAssetPath?: string;
+  /**
+   * Set the account's Glue Data Catalog encryption (catalog at rest and connection passwords) to
+   * the lake key. This is an account-and-region-wide setting: turn it on in one stack only.
+   * @default false
+   */
+  readonly encryptDataCatalog?: boolean;
+}
+
+/**
+ * Properties of {@link EtlJobs}: the lake's resources the jobs use, and the job settings.
+ */
+export interface EtlJobsProps extends LakeCommonProps, EtlJobsOptions {
+  /** The lake key (security configuration: S3, CloudWatch Logs, bookmarks). */
   readonly encryptionKey: kms.IKey;
   /** Raw data the collect-to-cleanse job reads. */
   readonly collectBucket: s3.IBucket;
@@ -81,9 +132,9 @@ export interface EtlJobsProps extends LakeCommonProps {
   readonly cleanseBucket: s3.IBucket;
   /** Target of cleanse-to-consume and entity match. */
   readonly consumeBucket: s3.IBucket;
-  /** Holds the ETL configuration under `etl/` (`--txn_bucket`). */
+  /** Holds the pipeline configuration under `etl/` (`--txn_bucket`); the jobs read it. */
   readonly etlScriptsBucket: s3.IBucket;
-  /** Glue `--TempDir`, Spark UI logs, Athena query results. */
+  /** Glue `--TempDir` and Spark UI logs. */
   readonly glueTempBucket: s3.IBucket;
 
   /** Hash-values table (`--hash_value_table`). */
@@ -100,87 +151,11 @@ export interface EtlJobsProps extends LakeCommonProps {
    */
   readonly dataLineageTable?: dynamodb.ITable;
 
+  /** Athena workgroup of the cleanse-to-consume job's Athena SQL (`--athena_workgroup`), e.g. {@link ConsumerAccess.athenaWorkgroupName}. */
+  readonly athenaWorkgroupName: string;
   /**
-   * Glue version of all three jobs (each can override it).
-   * @default glue.GlueVersion.V5_1
-   */
-  readonly glueVersion?: glue.GlueVersion;
-  /**
-   * Table format the jobs write.
-   * @default TableFormat.ICEBERG
-   */
-  readonly tableFormat?: TableFormat;
-  /**
-   * Create the consume-entity-match job.
-   * @default true
-   */
-  readonly entityMatch?: boolean;
-  /**
-   * Settings of the collect-to-cleanse job.
-   * @default - defaults of {@link EtlJobOptions}
-   */
-  readonly collectToCleanseJob?: EtlJobOptions;
-  /**
-   * Settings of the cleanse-to-consume job.
-   * @default - defaults of {@link EtlJobOptions}
-   */
-  readonly cleanseToConsumeJob?: EtlJobOptions;
-  /**
-   * Settings of the consume-entity-match job.
-   * @default - defaults of {@link EtlJobOptions}
-   */
-  readonly consumeEntityMatchJob?: EtlJobOptions;
-  /**
-   * Extra jar files for all three jobs (`--extra-jars`, with `--user-jars-first`).
-   * @default - none
-   */
-  readonly extraJars?: glue.Code[];
-  /**
-   * Folder holding the Glue entry scripts (`etl_*.py`) and the `insurancelake_etl` package.
-   * @default - the engine shipped with this library
-   */
-  readonly engineAssetPath?: string;
-
-  /**
-   * Local folder with the pipeline configuration (`transformation-spec/`, `transformation-sql/`,
-   * `dq-rules/`), deployed to `etl/` in the ETL scripts bucket.
-   * @default - nothing is deployed
-   */
-  readonly configurationPath?: string;
-  /**
-   * Delete files under `etl/` that are not in `configurationPath` at every deployment.
-   * @default - true for the DEV profile, false otherwise
-   */
-  readonly pruneConfiguration?: boolean;
-
-  /**
-   * VPC for the jobs; one Glue NETWORK connection is created per selected subnet and every job
-   * uses all of them. The subnets need a route to S3, DynamoDB, Glue, KMS and to PyPI (NAT) for
-   * the `--additional-python-modules` installs.
+   * Glue NETWORK connections every job uses (e.g. {@link GlueNetwork.connections}).
    * @default - the jobs run without a VPC
    */
-  readonly vpc?: ec2.IVpc;
-  /**
-   * Subnets of the Glue connections.
-   * @default - the VPC's private subnets with egress
-   */
-  readonly subnets?: ec2.SubnetSelection;
-  /**
-   * Security group of the Glue connections. Glue requires a self-referencing ingress rule on it.
-   * @default - a security group with a self-referencing all-traffic ingress rule is created
-   */
-  readonly securityGroup?: ec2.ISecurityGroup;
-
-  /**
-   * Set the account's Glue Data Catalog encryption (catalog at rest and connection passwords) to
-   * the lake key. This is an account-and-region-wide setting: turn it on in one stack only.
-   * @default false
-   */
-  readonly encryptDataCatalog?: boolean;
-  /**
-   * Create the data-lake consumer managed policy (read access to Cleanse and Consume, the key,
-   * the Athena workgroup and the catalog).
-   * @default true
-   */
-  readonly consumerPolicy?: boolean;
+  readonly connections?: glue.IConnection[];
 }

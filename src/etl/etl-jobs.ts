@@ -1,36 +1,33 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ArnComponents, ArnFormat, Aws, Stack, Validations } from 'aws-cdk-lib';
-import * as athena from 'aws-cdk-lib/aws-athena';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { arn } from './arn';
 import { assetRoot } from './asset-root';
-import { EtlJobOptions, EtlJobsProps, TableFormat } from './etl-jobs-props';
+import { EtlJobSettings, EtlJobsProps, TableFormat } from './etl-jobs-props';
 import {
-  ConfigPrefix, ENGINE_PACKAGE, EtlJobSpec, GlueArg, ICEBERG_CATALOG_NAME, JobArg, PhysicalName, TableFormatValue,
-  TempPrefix, jobArg,
+  BucketPrefix, ENGINE_PACKAGE, GlueArg, JOB_KEYS, JobKey, PhysicalName, TableFormatValue, contractArgument, contractJob,
+  jobArg,
 } from '../contract';
-import { EnvironmentProfile } from '../lake-common-props';
+import { InsuranceLakeError } from '../errors';
 import { LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
-import { acknowledgeDocumentWildcards, acknowledgeStatementWildcards } from '../nag-acknowledgements';
+import { acknowledgeStatementWildcards } from '../nag-acknowledgements';
 
 /** Packages of requirements.txt that the Glue 5.x image already provides. */
 const GLUE_PROVIDED = new Set(['boto3', 'botocore', 'pandas', 'pyarrow', 'numpy', 'pyspark']);
 
 /**
- * The Glue side of the lake: the Glue role, a security configuration, the three PySpark jobs that run
- * the engine (collect-to-cleanse, cleanse-to-consume, consume-entity-match), optional VPC
- * connections, the deployment of the pipeline configuration to the ETL scripts bucket, the Athena
- * workgroup and the data-lake consumer managed policy.
+ * The Glue jobs of the lake: the Glue role and its managed policy, a security configuration, and
+ * the three PySpark jobs that run the engine (collect-to-cleanse, cleanse-to-consume,
+ * consume-entity-match).
  *
- * The engine package ships as one zip (`--extra-py-files`); the jobs get every default argument of
- * InsuranceLake's jobs (table names, buckets, prefixes, Iceberg settings, the `--enable-*` flags).
+ * The engine package ships as one zip (`--extra-py-files`). Each job's default arguments are the
+ * arguments contract.json says the construct sets for that job (buckets, tables, prefixes, Iceberg
+ * settings), plus the `--enable-*` flags of InsuranceLake's jobs.
  *
  * @example
  * const jobs = new EtlJobs(this, 'Jobs', {
@@ -41,6 +38,7 @@ const GLUE_PROVIDED = new Set(['boto3', 'botocore', 'pandas', 'pyarrow', 'numpy'
  *   hashValuesTable: tables.hashValuesTable, valueLookupTable: tables.valueLookupTable,
  *   multiLookupTable: tables.multiLookupTable, dqResultsTable: tables.dqResultsTable,
  *   dataLineageTable: tables.dataLineageTable,
+ *   athenaWorkgroupName: consumers.athenaWorkgroupName,
  * });
  */
 export class EtlJobs extends Construct {
@@ -58,20 +56,8 @@ export class EtlJobs extends Construct {
   public readonly consumeEntityMatchJob?: glue.IJob;
   /** The jobs, in pipeline order. */
   public readonly jobs: glue.IJob[];
-  /** Glue NETWORK connections (one per subnet), when a VPC is given. */
-  public readonly connections: glue.IConnection[];
-  /** Security group of the connections, when a VPC is given. */
-  public readonly securityGroup?: ec2.ISecurityGroup;
-  /** The Athena workgroup (`{env}-{prefix_}`), with encrypted results in the Glue temp bucket. */
-  public readonly athenaWorkgroup: athena.CfnWorkGroup;
-  /** Name of the Athena workgroup. */
-  public readonly athenaWorkgroupName: string;
-  /** Managed policy to attach to consumers of the lake (Redshift, QuickSight, notebooks). */
-  public readonly consumerPolicy?: iam.IManagedPolicy;
   /** The engine package zip (`insurancelake_etl`) passed in `--extra-py-files`. */
   public readonly engineAsset: s3assets.Asset;
-  /** The deployment of `configurationPath` to `etl/`, when given. */
-  public readonly configurationDeployment?: s3deploy.BucketDeployment;
   /** Table format the jobs write. */
   public readonly tableFormat: TableFormat;
 
@@ -79,6 +65,7 @@ export class EtlJobs extends Construct {
   private readonly props: EtlJobsProps;
   private readonly root: string;
   private readonly defaultModules: string[];
+  private readonly connections: glue.IConnection[];
 
   constructor(scope: Construct, id: string, props: EtlJobsProps) {
     super(scope, id);
@@ -86,13 +73,14 @@ export class EtlJobs extends Construct {
     this.settings = resolveLakeSettings(this, props);
     this.props = props;
     this.tableFormat = props.tableFormat ?? TableFormat.ICEBERG;
+    this.connections = props.connections ?? [];
+    const entityMatch = props.entityMatch ?? true;
     const s = this.settings;
     const stack = Stack.of(this);
 
-    if (!props.vpc && (props.subnets || props.securityGroup)) {
-      throw new Error(`${this.node.path}: subnets and securityGroup apply to the Glue connections of a VPC; give vpc as well, or remove them`);
+    if (!entityMatch && props.consumeEntityMatchJob) {
+      throw new InsuranceLakeError('Jobs.EntityMatchOff', this, 'consumeEntityMatchJob configures a job that entityMatch: false switches off; remove one of them');
     }
-
     this.root = props.engineAssetPath ?? assetRoot();
     this.defaultModules = readAdditionalModules(path.join(this.root, 'requirements.txt'));
 
@@ -129,49 +117,6 @@ export class EtlJobs extends Construct {
       });
     }
 
-    // Network
-    this.connections = [];
-    if (props.vpc) {
-      let sg = props.securityGroup;
-      if (!sg) {
-        const created = new ec2.SecurityGroup(this, 'SecurityGroup', {
-          vpc: props.vpc,
-          description: 'Glue connections of the InsuranceLake ETL jobs (self-referencing ingress, as Glue requires)',
-          allowAllOutbound: true,
-        });
-        created.addIngressRule(created, ec2.Port.allTcp(), 'Glue requires a self-referencing rule for all TCP ports');
-        sg = created;
-      }
-      this.securityGroup = sg;
-      const subnets = props.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
-      subnets.forEach((subnet, i) => {
-        this.connections.push(new glue.Connection(this, `Connection${i + 1}`, {
-          type: glue.ConnectionType.NETWORK,
-          connectionName: PhysicalName.resource(s.env, s.prefix, `glue-etl-connection-${i + 1}`),
-          description: `Data Catalog Connection for InsuranceLake VPC Subnet ${i + 1}`,
-          network: glue.ConnectionNetwork.subnet(subnet),
-          securityGroups: [sg!],
-        }));
-      });
-    }
-
-    // Athena workgroup (name carries the environment: decision I1)
-    this.athenaWorkgroupName = PhysicalName.athenaWorkgroup(s.env, s.prefix);
-    this.athenaWorkgroup = new athena.CfnWorkGroup(this, 'AthenaWorkgroup', {
-      name: this.athenaWorkgroupName,
-      description: 'InsuranceLake Athena workgroup',
-      recursiveDeleteOption: s.destroy,
-      state: 'ENABLED',
-      workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
-        publishCloudWatchMetricsEnabled: true,
-        resultConfiguration: {
-          outputLocation: props.glueTempBucket.s3UrlForObject(TempPrefix.QUERY_RESULTS),
-          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.encryptionKey.keyArn },
-        },
-      },
-    });
-
     // Engine: one zip with the package and the top-level helper modules the entry scripts import
     // (glue_runtime.py, …), so that `import insurancelake_etl` and `import glue_runtime` work on Glue.
     this.engineAsset = new s3assets.Asset(this, 'EngineAsset', {
@@ -180,80 +125,90 @@ export class EtlJobs extends Construct {
         '**/__pycache__', '**/*.pyc', '**/.pytest_cache'],
     });
 
-    const collect = this.createJob('CollectToCleanseJob', EtlJobSpec.COLLECT_TO_CLEANSE, jobRole,
-      'PySpark Glue job data processing logic to cleanse and curate collected source system data',
-      props.collectToCleanseJob, props.collectBucket, props.cleanseBucket, {
-        [jobArg(JobArg.TXN_SPEC_PREFIX_PATH)]: ConfigPrefix.TRANSFORMATION_SPEC,
-        [jobArg(JobArg.HASH_VALUE_TABLE)]: props.hashValuesTable.tableName,
-        [jobArg(JobArg.VALUE_LOOKUP_TABLE)]: props.valueLookupTable.tableName,
-        [jobArg(JobArg.MULTI_LOOKUP_TABLE)]: props.multiLookupTable.tableName,
-        [jobArg(JobArg.DQ_RESULTS_TABLE)]: props.dqResultsTable.tableName,
-      });
-    const cleanse = this.createJob('CleanseToConsumeJob', EtlJobSpec.CLEANSE_TO_CONSUME, jobRole,
-      'PySpark Glue job data processing logic to prepare cleansed Data Lake tables for specific analytics consumption',
-      props.cleanseToConsumeJob, props.cleanseBucket, props.consumeBucket, {
-        [jobArg(JobArg.TXN_SQL_PREFIX_PATH)]: ConfigPrefix.TRANSFORMATION_SQL,
-        [jobArg(JobArg.DQ_RESULTS_TABLE)]: props.dqResultsTable.tableName,
-        [jobArg(JobArg.ATHENA_WORKGROUP)]: this.athenaWorkgroupName,
-      });
-    this.collectToCleanseJob = collect;
-    this.cleanseToConsumeJob = cleanse;
-    this.jobs = [collect, cleanse];
-    if (props.entityMatch ?? true) {
-      this.consumeEntityMatchJob = this.createJob('ConsumeEntityMatchJob', EtlJobSpec.CONSUME_ENTITY_MATCH, jobRole,
-        'PySpark Glue job data processing logic to match records in Consume layer with primary set',
-        props.consumeEntityMatchJob, props.cleanseBucket, props.consumeBucket, {
-          [jobArg(JobArg.TXN_SPEC_PREFIX_PATH)]: ConfigPrefix.TRANSFORMATION_SPEC,
-        });
+    this.collectToCleanseJob = this.createJob('CollectToCleanseJob', 'collect_to_cleanse', jobRole,
+      props.collectToCleanseJob, props.collectBucket, props.cleanseBucket);
+    this.cleanseToConsumeJob = this.createJob('CleanseToConsumeJob', 'cleanse_to_consume', jobRole,
+      props.cleanseToConsumeJob, props.cleanseBucket, props.consumeBucket);
+    this.jobs = [this.collectToCleanseJob, this.cleanseToConsumeJob];
+    if (entityMatch) {
+      this.consumeEntityMatchJob = this.createJob('ConsumeEntityMatchJob', 'consume_entity_match', jobRole,
+        props.consumeEntityMatchJob, props.cleanseBucket, props.consumeBucket);
       this.jobs.push(this.consumeEntityMatchJob);
     }
 
     this.addGluePermissions(stack);
-
-    if (props.configurationPath !== undefined) {
-      this.configurationDeployment = this.deployConfiguration(props.configurationPath);
-    }
-    if (props.consumerPolicy ?? true) {
-      this.consumerPolicy = this.createConsumerPolicy(stack);
-    }
   }
 
-  private createJob(id: string, spec: { key: string; nameSuffix: string; script: string }, role: iam.IRole,
-    description: string, options: EtlJobOptions | undefined, source: s3.IBucket, target: s3.IBucket,
-    specific: { [key: string]: string }): glue.IJob {
+  /**
+   * The arguments contract.json says the construct sets, for one job: each from the value the
+   * construct has for it, or the contract's fixed value. A required one without a value is a bug in
+   * this construct (the job would fail at its first run), so it fails the synthesis.
+   */
+  private contractArguments(key: JobKey, source: s3.IBucket, target: s3.IBucket): { [key: string]: string } {
+    const p = this.props;
+    const values: { [name: string]: string | undefined } = {
+      environment: this.settings.envTitle,
+      TempDir: p.glueTempBucket.s3UrlForObject(BucketPrefix.tempDir(key)),
+      txn_bucket: p.etlScriptsBucket.s3UrlForObject(),
+      source_bucket: source.s3UrlForObject(),
+      target_bucket: target.s3UrlForObject(),
+      hash_value_table: p.hashValuesTable.tableName,
+      value_lookup_table: p.valueLookupTable.tableName,
+      multi_lookup_table: p.multiLookupTable.tableName,
+      dq_results_table: p.dqResultsTable.tableName,
+      data_lineage_table: p.dataLineageTable?.tableName,
+      athena_workgroup: p.athenaWorkgroupName,
+      table_format: this.tableFormat === TableFormat.ICEBERG ? TableFormatValue.ICEBERG : TableFormatValue.PARQUET,
+    };
+    for (const name of Object.keys(values)) {
+      if (contractArgument(name).set_by !== 'construct') {
+        throw new InsuranceLakeError('Contract.Argument', this, `internal error: the construct sets --${name}, which contract.json says is set by ${contractArgument(name).set_by}`);
+      }
+    }
+    const job = contractJob(key);
+    const args: { [key: string]: string } = {};
+    for (const [name, required] of [...job.required.map(n => [n, true] as const), ...job.optional.map(n => [n, false] as const)]) {
+      const argument = contractArgument(name);
+      if (argument.set_by !== 'construct') continue;
+      const value = values[name] ?? argument.value;
+      if (value !== undefined) {
+        args[jobArg(name)] = value;
+      } else if (required) {
+        throw new InsuranceLakeError('Contract.Argument', this, `internal error: ${job.script} requires --${name}, which contract.json says the construct sets, but the construct has no value for it`);
+      }
+    }
+    return args;
+  }
+
+  private createJob(id: string, key: JobKey, role: iam.IRole, options: EtlJobSettings | undefined,
+    source: s3.IBucket, target: s3.IBucket): glue.IJob {
     const s = this.settings;
     const p = this.props;
+    const spec = contractJob(key);
     const scriptPath = path.join(this.root, spec.script);
     if (!fs.existsSync(scriptPath)) {
-      throw new Error(`${this.node.path}: Glue entry script ${scriptPath} not found; engineAssetPath must contain ${EtlJobSpec.COLLECT_TO_CLEANSE.script}, ${EtlJobSpec.CLEANSE_TO_CONSUME.script}, ${EtlJobSpec.CONSUME_ENTITY_MATCH.script} and ${ENGINE_PACKAGE}/`);
+      throw new InsuranceLakeError('Jobs.EngineScript', this, `Glue entry script ${scriptPath} not found; engineAssetPath must contain ${JOB_KEYS.map(k => contractJob(k).script).join(', ')} and ${ENGINE_PACKAGE}/`);
     }
     const script = new s3assets.Asset(this, `${id}Script`, { path: scriptPath });
     const modules = options?.additionalPythonModules ?? this.defaultModules;
     const args: { [key: string]: string } = {
       [GlueArg.ENABLE_AUTO_SCALING]: 'true',
       [GlueArg.ENABLE_GLUE_DATACATALOG]: 'true',
-      [GlueArg.TEMP_DIR]: p.glueTempBucket.s3UrlForObject(`${TempPrefix.TEMP_DIR}/${spec.key}/`),
       [GlueArg.DATALAKE_FORMATS]: 'iceberg',
       [GlueArg.CONF]: icebergConf(target),
-      [jobArg(JobArg.ICEBERG_CATALOG)]: ICEBERG_CATALOG_NAME,
-      [jobArg(JobArg.TABLE_FORMAT)]: this.tableFormat === TableFormat.ICEBERG ? TableFormatValue.ICEBERG : TableFormatValue.PARQUET,
-      [jobArg(JobArg.ENVIRONMENT)]: s.envTitle,
-      [jobArg(JobArg.TXN_BUCKET)]: p.etlScriptsBucket.s3UrlForObject(),
-      [jobArg(JobArg.SOURCE_BUCKET)]: source.s3UrlForObject(),
-      [jobArg(JobArg.TARGET_BUCKET)]: target.s3UrlForObject(),
       ...(modules.length > 0 ? { [GlueArg.ADDITIONAL_PYTHON_MODULES]: modules.join(',') } : {}),
-      ...(p.dataLineageTable ? { [jobArg(JobArg.DATA_LINEAGE_TABLE)]: p.dataLineageTable.tableName } : {}),
-      ...specific,
+      ...this.contractArguments(key, source, target),
     };
-    for (const [key, value] of Object.entries(options?.extraArguments ?? {})) {
-      if (key in args) {
-        throw new Error(`${this.node.path}: extraArguments of ${spec.nameSuffix} may not replace ${key}, which the construct sets to "${args[key]}"`);
+    for (const [name, value] of Object.entries(options?.extraArguments ?? {})) {
+      if (name in args) {
+        const current = Token.isUnresolved(args[name]) ? '' : ` to "${args[name]}"`;
+        throw new InsuranceLakeError('Jobs.ExtraArguments', this, `extraArguments of ${spec.name_suffix} may not replace ${name}, which the construct sets${current}`);
       }
-      args[key] = value;
+      args[name] = value;
     }
     const common: glue.PySparkFlexEtlJobProps = {
-      jobName: PhysicalName.resource(s.env, s.prefix, spec.nameSuffix),
-      description,
+      jobName: PhysicalName.resource(s.env, s.prefix, spec.name_suffix),
+      description: spec.description,
       role,
       script: glue.Code.fromBucket(script.bucket, script.s3ObjectKey),
       glueVersion: options?.glueVersion ?? p.glueVersion ?? glue.GlueVersion.V5_1,
@@ -269,7 +224,8 @@ export class EtlJobs extends Construct {
       continuousLogging: { enabled: true, quiet: true },
       enableMetrics: true,
       enableObservabilityMetrics: true,
-      sparkUI: { bucket: p.glueTempBucket, prefix: `/${TempPrefix.SPARK_UI}/${spec.key}` },
+      // The L2 wants `/<prefix>` without the trailing slash and writes `s3://<bucket>/<prefix>/`.
+      sparkUI: { bucket: p.glueTempBucket, prefix: `/${BucketPrefix.sparkUi(key).replace(/\/$/, '')}` },
       extraPythonFiles: [glue.Code.fromBucket(this.engineAsset.bucket, this.engineAsset.s3ObjectKey)],
       extraJars: p.extraJars,
       extraJarsFirst: true,
@@ -289,6 +245,15 @@ export class EtlJobs extends Construct {
     const p = this.props;
     const readBuckets = [p.collectBucket, p.etlScriptsBucket];
     const writeBuckets = [p.cleanseBucket, p.consumeBucket, p.glueTempBucket];
+    // A configuration bucket of the user's (Configuration.fromBucket) may have a key of its own.
+    const configurationKey = p.etlScriptsBucket.encryptionKey;
+    if (configurationKey && configurationKey !== p.encryptionKey) {
+      this.allow(undefined, new iam.PolicyStatement({
+        sid: 'ConfigurationKey',
+        actions: ['kms:Decrypt'],
+        resources: [configurationKey.keyArn],
+      }));
+    }
     this.allow(undefined, new iam.PolicyStatement({
       sid: 'ReadEngine',
       actions: ['s3:GetObject'],
@@ -310,7 +275,7 @@ export class EtlJobs extends Construct {
     }), new iam.PolicyStatement({
       sid: 'AthenaAccess',
       actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
-      resources: [arn(stack, { service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
+      resources: [arn(stack, { service: 'athena', resource: 'workgroup', resourceName: p.athenaWorkgroupName })],
     }));
 
     this.allow('The jobs read source files and configuration under keys that arrive at run time (`<db>/<table>/…`, `etl/…`), so object access is granted on `<bucket>/*` of the Collect and ETL-scripts buckets only.',
@@ -395,123 +360,17 @@ export class EtlJobs extends Construct {
     this.gluePolicy.addStatements(...statements);
     if (reason) acknowledgeStatementWildcards(this.gluePolicy, statements, reason);
   }
-
-  private deployConfiguration(configurationPath: string): s3deploy.BucketDeployment {
-    const s = this.settings;
-    const p = this.props;
-    if (!fs.existsSync(configurationPath) || !fs.statSync(configurationPath).isDirectory()) {
-      throw new Error(`${this.node.path}: configurationPath "${configurationPath}" is not a folder; give the local folder that holds transformation-spec/, transformation-sql/ and dq-rules/`);
-    }
-    const logGroup = new logs.LogGroup(this, 'ConfigurationDeploymentLogs', {
-      encryptionKey: p.encryptionKey,
-      retention: s.profile === EnvironmentProfile.DEV ? logs.RetentionDays.ONE_MONTH : logs.RetentionDays.SIX_MONTHS,
-      removalPolicy: s.removalPolicy,
-    });
-    const deployment = new s3deploy.BucketDeployment(this, 'ConfigurationDeployment', {
-      sources: [s3deploy.Source.asset(configurationPath)],
-      destinationBucket: p.etlScriptsBucket,
-      destinationKeyPrefix: ConfigPrefix.ROOT,
-      prune: p.pruneConfiguration ?? s.profile === EnvironmentProfile.DEV,
-      retainOnDelete: !s.destroy,
-      memoryLimit: 256,
-      logGroup,
-    });
-    p.encryptionKey.grantEncryptDecrypt(deployment.handlerRole);
-    const handler = deployment.handlerRole.node.scope;
-    const defaultPolicy = deployment.handlerRole.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
-    if (handler && defaultPolicy) {
-      acknowledgeDocumentWildcards(handler, defaultPolicy.document, 'CDK BucketDeployment custom resource: aws-cdk-lib grants its handler read on the asset and read/write/delete on the destination bucket (`etl/*` objects) with wildcard S3 and KMS actions, to sync the configuration folder.');
-    }
-    if (handler) {
-      const why = 'CDK BucketDeployment custom resource: its singleton Lambda, runtime and role are managed by aws-cdk-lib and run only during deployments.';
-      Validations.of(handler).acknowledge(
-        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `${why} It uses the AWSLambdaBasicExecutionRole managed policy for its logs.` },
-        { id: 'AwsSolutions-L1', reason: `${why} The runtime version is chosen by aws-cdk-lib.` },
-        { id: 'HIPAA.Security-LambdaConcurrency', reason: `${why} Invoked once per deployment; no concurrency limit needed.` },
-        { id: 'HIPAA.Security-LambdaDLQ', reason: `${why} Invoked synchronously by CloudFormation, which reports failures.` },
-        { id: 'HIPAA.Security-LambdaInsideVPC', reason: `${why} It only calls S3 and needs no VPC.` },
-        { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: `${why} aws-cdk-lib grants the handler its bucket access with an inline policy.` },
-        { id: 'NIST.800.53.R5-LambdaConcurrency', reason: `${why} Invoked once per deployment; no concurrency limit needed.` },
-        { id: 'NIST.800.53.R5-LambdaDLQ', reason: `${why} Invoked synchronously by CloudFormation, which reports failures.` },
-        { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: `${why} It only calls S3 and needs no VPC.` },
-        { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: `${why} aws-cdk-lib grants the handler its bucket access with an inline policy.` },
-      );
-    }
-    return deployment;
-  }
-
-  private createConsumerPolicy(stack: Stack): iam.ManagedPolicy {
-    const s = this.settings;
-    const p = this.props;
-    const policy = new iam.ManagedPolicy(this, 'ConsumerPolicy', {
-      managedPolicyName: PhysicalName.regional(s.env, s.prefix, stack.region, 'consumer-policy'),
-      description: 'InsuranceLake Consumer IAM Managed Policy',
-      document: new iam.PolicyDocument({
-        minimize: false,
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'S3BucketReadAccess',
-            actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
-            resources: [p.cleanseBucket, p.consumeBucket].flatMap(b => [b.bucketArn, b.arnForObjects('*')]),
-          }),
-          new iam.PolicyStatement({
-            sid: 'KmsAccess',
-            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            resources: [p.encryptionKey.keyArn],
-          }),
-          new iam.PolicyStatement({
-            sid: 'AthenaWildcardResourceAccess',
-            actions: ['athena:ListWorkGroups', 'athena:ListDataCatalogs', 'athena:GetCatalogs', 'athena:GetNamespaces',
-              'athena:GetExecutionEngine', 'athena:GetExecutionEngines', 'athena:GetTables', 'athena:GetTable'],
-            resources: ['*'],
-          }),
-          new iam.PolicyStatement({
-            sid: 'AthenaWorkgroupAccess',
-            actions: ['athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution',
-              'athena:BatchGetQueryExecution', 'athena:ListQueryExecutions', 'athena:StopQueryExecution',
-              'athena:GetQueryResults', 'athena:GetQueryResultsStream', 'athena:DeleteNamedQuery', 'athena:GetNamedQuery',
-              'athena:ListNamedQueries', 'athena:CreateNamedQuery', 'athena:BatchGetNamedQuery'],
-            resources: [arn(stack, { service: 'athena', resource: 'workgroup', resourceName: this.athenaWorkgroupName })],
-          }),
-          new iam.PolicyStatement({
-            sid: 'AthenaDataCatalogAccess',
-            actions: ['athena:ListDatabases', 'athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata', 'athena:ListTableMetadata'],
-            resources: [arn(stack, { service: 'athena', resource: 'datacatalog', resourceName: '*' })],
-          }),
-          new iam.PolicyStatement({
-            sid: 'GlueCatalogReadAccess',
-            actions: ['lakeformation:GetDataAccess', 'glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable',
-              'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
-            resources: ['*'],
-          }),
-          new iam.PolicyStatement({
-            sid: 'GlueTempBucketAccess',
-            actions: ['s3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads',
-              's3:ListMultipartUploadParts', 's3:AbortMultipartUpload', 's3:PutObject'],
-            resources: [p.glueTempBucket.bucketArn, p.glueTempBucket.arnForObjects('*')],
-          }),
-        ],
-      }),
-    });
-    acknowledgeDocumentWildcards(policy, policy.document, 'Consumers read the tables the jobs create at run time: object access on `<bucket>/*` of Cleanse and Consume, Athena results in the Glue-temp bucket, any data catalog of this account; Athena list actions, lakeformation:GetDataAccess and Glue catalog reads support no narrower resource (as in the reference consumer policy).');
-    return policy;
-  }
-}
-
-/** An ARN in the stack's account and region, partition-aware whatever the app's feature flags say. */
-function arn(stack: Stack, components: ArnComponents): string {
-  return stack.formatArn({ partition: Aws.PARTITION, ...components });
 }
 
 /** The Iceberg catalog `glue_catalog` (Glue Data Catalog, S3FileIO), warehouse under the target bucket. */
 function icebergConf(target: s3.IBucket): string {
-  const c = `spark.sql.catalog.${ICEBERG_CATALOG_NAME}`;
+  const c = `spark.sql.catalog.${contractArgument('iceberg_catalog').value}`;
   return [
     'spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
     `${c}=org.apache.iceberg.spark.SparkCatalog`,
     `${c}.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog`,
     `${c}.io-impl=org.apache.iceberg.aws.s3.S3FileIO`,
-    `${c}.warehouse=${target.s3UrlForObject('iceberg/')}`,
+    `${c}.warehouse=${target.s3UrlForObject(BucketPrefix.ICEBERG_WAREHOUSE)}`,
     'spark.sql.iceberg.handle-timestamp-without-timezone=true',
   ].join(' --conf ');
 }

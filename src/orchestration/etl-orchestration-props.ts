@@ -4,30 +4,13 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { LakeCommonProps } from '../lake-settings';
 
 /**
- * Properties of {@link EtlOrchestration}.
+ * Settings of the ETL workflow (user options of {@link EtlOrchestration}).
  */
-export interface EtlOrchestrationProps extends LakeCommonProps {
-  /** The lake key: encrypts the topic, the dead-letter queue and the log groups. */
-  readonly encryptionKey: kms.IKey;
-  /** Collect bucket: every object created in it starts (or queues) a workflow. */
-  readonly collectBucket: s3.IBucket;
-  /** ETL scripts bucket: the trigger reads `etl/transformation-spec/<DB>-entitymatch.json` and `<DB>-<TBL>-dependent.json` there. */
-  readonly etlScriptsBucket: s3.IBucket;
-  /** Job audit table (partition key `execution_id`, with the two reference indexes). */
-  readonly jobAuditTable: dynamodb.ITable;
-  /** The collect-to-cleanse Glue job. */
-  readonly collectToCleanseJob: glue.IJob;
-  /** The cleanse-to-consume Glue job. */
-  readonly cleanseToConsumeJob: glue.IJob;
-  /**
-   * The consume entity-match Glue job. Without it the workflow has no entity-match branch and the
-   * `entity_match` input field is ignored.
-   * @default - no entity-match branch
-   */
-  readonly consumeEntityMatchJob?: glue.IJob;
+export interface EtlOrchestrationOptions {
   /**
    * Logical prefix of the state names, which read `{Env}{prefix}CollectGlueJobTask` and so on
    * (InsuranceLake's `LOGICAL_ID_PREFIX`).
@@ -73,8 +56,42 @@ export interface EtlOrchestrationProps extends LakeCommonProps {
    */
   readonly lambdaReservedConcurrency?: number;
   /**
-   * Retention of the state-machine and Lambda log groups.
+   * Retention of the state-machine and Lambda log groups (in {@link InsuranceLake}, also of the
+   * configuration deployment's log group).
    * @default - one month for the DEV profile, six months otherwise
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Publish the "Job Completed" / "Job Failed" notifications to this topic instead of creating one.
+   * The state machine's role gets `sns:Publish` on it (and `kms:GenerateDataKey`/`kms:Decrypt` on
+   * its `masterKey`, when the topic object carries one); the dependency trigger and
+   * `notificationEmails` subscribe to it. If the topic is encrypted, its key policy must let SNS
+   * use the key to deliver to the Lambda subscriber.
+   * @default - a topic `{env}-{prefix}-etl-notification-topic` encrypted with the lake key
+   */
+  readonly notificationTopic?: sns.ITopic;
+}
+
+/**
+ * Properties of {@link EtlOrchestration}: the lake's resources the workflow uses, and its settings.
+ */
+export interface EtlOrchestrationProps extends LakeCommonProps, EtlOrchestrationOptions {
+  /** The lake key: encrypts the created topic, the dead-letter queue and the log groups. */
+  readonly encryptionKey: kms.IKey;
+  /** Collect bucket: every object created in it starts (or queues) a workflow. */
+  readonly collectBucket: s3.IBucket;
+  /** ETL scripts bucket: the trigger reads `etl/transformation-spec/<DB>-entitymatch.json` and `<DB>-<TBL>-dependent.json` there. */
+  readonly etlScriptsBucket: s3.IBucket;
+  /** Job audit table (partition key `execution_id`, with the two reference indexes). */
+  readonly jobAuditTable: dynamodb.ITable;
+  /** The collect-to-cleanse Glue job. */
+  readonly collectToCleanseJob: glue.IJob;
+  /** The cleanse-to-consume Glue job. */
+  readonly cleanseToConsumeJob: glue.IJob;
+  /**
+   * The consume entity-match Glue job. Without it the workflow has no entity-match branch and the
+   * `entity_match` input field is ignored.
+   * @default - no entity-match branch
+   */
+  readonly consumeEntityMatchJob?: glue.IJob;
 }

@@ -13,9 +13,10 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { EtlOrchestrationProps } from './etl-orchestration-props';
 import {
-  AuditStatus, ExecutionInput, JobArg, LambdaEnv, Notification, OrchestrationSuffix, PhysicalName,
-  StateResultPath, StateSuffix, WorkflowConfig, jobArg,
+  AuditStatus, ExecutionInput, JobKey, LambdaEnv, Notification, OrchestrationSuffix, PhysicalName, StateResultPath,
+  StateSuffix, WorkflowConfig, contractArgument, contractJob, jobArg, stateMachineInput,
 } from '../contract';
+import { InsuranceLakeError } from '../errors';
 import { EnvironmentProfile, LakeSettings, resolveLakeSettings } from '../lake-settings';
 import { acknowledgeDocumentWildcards } from '../nag-acknowledgements';
 import { DependencyTriggerFunction } from './lambda/dependency-trigger-function';
@@ -97,24 +98,16 @@ export class EtlOrchestration extends Construct {
     });
 
     // ---- Notifications ----
-    const topic = new sns.Topic(this, 'NotificationTopic', {
-      topicName: PhysicalName.resource(s.env, s.prefix, OrchestrationSuffix.TOPIC),
-      displayName: 'InsuranceLake ETL Notifications Topic',
-      masterKey: props.encryptionKey,
-      enforceSSL: true,
-    });
+    for (const email of props.notificationEmails ?? []) {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+        throw new InsuranceLakeError('Orchestration.Email', this, `notificationEmails entry "${email}" is not an e-mail address`);
+      }
+    }
+    const topic = props.notificationTopic ?? this.createTopic();
     this.notificationTopic = topic;
     for (const email of props.notificationEmails ?? []) {
       topic.addSubscription(new subs.EmailSubscription(email));
     }
-    // SNS uses the key on behalf of this account's topics (delivery to subscribers).
-    props.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'SnsEncryptedTopicsKeyAccess',
-      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-    }));
 
     // ---- Job auditor and state machine ----
     const auditor = this.createFunction('JobAuditor', OrchestrationSuffix.STATUS_UPDATE, JobAuditorFunction,
@@ -133,11 +126,14 @@ export class EtlOrchestration extends Construct {
       tracingEnabled: true,
       logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
-    // Publishing to the KMS-encrypted topic.
-    machine.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [props.encryptionKey.keyArn],
-    }));
+    // Publishing to a KMS-encrypted topic: the lake key for the created topic, a given topic's own key.
+    const topicKey = props.notificationTopic ? props.notificationTopic.masterKey : props.encryptionKey;
+    if (topicKey) {
+      machine.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [topicKey.keyArn],
+      }));
+    }
     this.stateMachine = machine;
 
     // ---- Trigger ----
@@ -159,10 +155,13 @@ export class EtlOrchestration extends Construct {
       actions: ['s3:GetObject'],
       resources: [props.etlScriptsBucket.arnForObjects(`${WorkflowConfig.SPEC_KEY_PREFIX}*`)],
     }));
+    // The configuration bucket may be the user's (Configuration.fromBucket), with a key of its own.
+    const configurationKey = props.etlScriptsBucket.encryptionKey;
     trigger.addToRolePolicy(new iam.PolicyStatement({
       sid: 'KmsAccess',
       actions: ['kms:Decrypt'],
-      resources: [props.encryptionKey.keyArn],
+      resources: [props.encryptionKey.keyArn,
+        ...(configurationKey && configurationKey !== props.encryptionKey ? [configurationKey.keyArn] : [])],
     }));
     this.triggerFunction = trigger;
     if (props.collectNotification ?? true) {
@@ -185,6 +184,53 @@ export class EtlOrchestration extends Construct {
       this.dependencyTriggerFunction = dependency;
     }
     this.acknowledgeFindings(machine);
+  }
+
+  /** The notification topic `{env}-{prefix}-etl-notification-topic`, encrypted with the lake key. */
+  private createTopic(): sns.ITopic {
+    const s = this.settings;
+    const p = this.props;
+    const topic = new sns.Topic(this, 'NotificationTopic', {
+      topicName: PhysicalName.resource(s.env, s.prefix, OrchestrationSuffix.TOPIC),
+      displayName: 'InsuranceLake ETL Notifications Topic',
+      masterKey: p.encryptionKey,
+      enforceSSL: true,
+    });
+    // SNS uses the key on behalf of this account's topics (delivery to subscribers).
+    p.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'SnsEncryptedTopicsKeyAccess',
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    return topic;
+  }
+
+  /**
+   * The arguments a Glue task passes to a job: contract.json's `task_arguments` of the job, each
+   * from its `state_machine_inputs` entry. A state-machine argument the job requires but the task
+   * does not pass is a bug in the contract (the job would fail at its first run).
+   */
+  private taskArguments(key: JobKey): { [name: string]: string } {
+    const job = contractJob(key);
+    const args: { [name: string]: string } = {};
+    for (const [name, inputKey] of Object.entries(job.task_arguments)) {
+      if (contractArgument(name).set_by !== 'state_machine') {
+        throw new InsuranceLakeError('Contract.Argument', this, `internal error: contract.json passes --${name} from the state machine to ${job.script}, but says it is set by ${contractArgument(name).set_by}`);
+      }
+      const input = stateMachineInput(inputKey);
+      const source = input.context ?? input.path!;
+      args[jobArg(name)] = input.format
+        ? sfn.JsonPath.format(input.format, sfn.JsonPath.stringAt(source))
+        : sfn.JsonPath.stringAt(source);
+    }
+    for (const name of job.required) {
+      if (contractArgument(name).set_by === 'state_machine' && !(name in job.task_arguments)) {
+        throw new InsuranceLakeError('Contract.Argument', this, `internal error: ${job.script} requires --${name}, which contract.json says the state machine sets, but its task does not pass it`);
+      }
+    }
+    return args;
   }
 
   /** cdk-nag (AwsSolutions, HIPAA Security, NIST 800-53 rev 5) findings this design accepts, each with its reason. */
@@ -282,30 +328,12 @@ export class EtlOrchestration extends Construct {
     successAudit.next(successPublish);
     successPublish.next(succeeded);
 
-    const input = (key: string) => sfn.JsonPath.stringAt(`$.${key}`);
-    const base: { [key: string]: string } = {
-      [jobArg(JobArg.STATE_MACHINE_NAME)]: sfn.JsonPath.stringAt('$$.StateMachine.Name'),
-      [jobArg(JobArg.EXECUTION_ID)]: input(ExecutionInput.EXECUTION_ID),
-      [jobArg(JobArg.SOURCE_KEY)]: input(ExecutionInput.SOURCE_KEY),
-      [jobArg(JobArg.TABLE_NAME)]: input(ExecutionInput.TABLE_NAME),
-      [jobArg(JobArg.P_YEAR)]: input(ExecutionInput.P_YEAR),
-      [jobArg(JobArg.P_MONTH)]: input(ExecutionInput.P_MONTH),
-      [jobArg(JobArg.P_DAY)]: input(ExecutionInput.P_DAY),
-    };
     const collect = this.glueTask('CollectGlueJobTask', n[StateSuffix.COLLECT], p.collectToCleanseJob,
-      'Collect to Cleanse data load and transform', {
-        ...base,
-        [jobArg(JobArg.SOURCE_PATH)]: input(ExecutionInput.SOURCE_PATH),
-        [jobArg(JobArg.TARGET_DATABASE_NAME)]: input(ExecutionInput.TARGET_DATABASE_NAME),
-        [jobArg(JobArg.BASE_FILE_NAME)]: input(ExecutionInput.BASE_FILE_NAME),
-      }, failureAudit);
+      'Collect to Cleanse data load and transform', this.taskArguments('collect_to_cleanse'), failureAudit);
     const cleanse = this.glueTask('CleanseGlueJobTask', n[StateSuffix.CLEANSE], p.cleanseToConsumeJob,
       'Cleanse to Consume data load and transform', {
         ...(p.cleanseTaskExtraArguments ?? {}),
-        ...base,
-        [jobArg(JobArg.SOURCE_DATABASE_NAME)]: input(ExecutionInput.TARGET_DATABASE_NAME),
-        [jobArg(JobArg.TARGET_DATABASE_NAME)]: sfn.JsonPath.format('{}_consume', input(ExecutionInput.TARGET_DATABASE_NAME)),
-        [jobArg(JobArg.BASE_FILE_NAME)]: input(ExecutionInput.BASE_FILE_NAME),
+        ...this.taskArguments('cleanse_to_consume'),
       }, failureAudit);
 
     const chain = collect.next(cleanse);
@@ -314,10 +342,7 @@ export class EtlOrchestration extends Construct {
       return chain;
     }
     const entityMatch = this.glueTask('EntityMatchGlueJobTask', n[StateSuffix.ENTITY_MATCH], p.consumeEntityMatchJob,
-      'Consume data Entity Matching', {
-        ...base,
-        [jobArg(JobArg.DATABASE_NAME_PREFIX)]: input(ExecutionInput.TARGET_DATABASE_NAME),
-      }, failureAudit);
+      'Consume data Entity Matching', this.taskArguments('consume_entity_match'), failureAudit);
     entityMatch.next(successAudit);
     const choice = new sfn.Choice(this, 'EntityMatchChoice', {
       stateName: n[StateSuffix.ENTITY_MATCH_CHOICE],

@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DataLakeStorageProps } from './data-lake-storage-props';
 import { BucketSuffix, PhysicalName } from '../contract';
+import { InsuranceLakeError } from '../errors';
 import { EnvironmentProfile } from '../lake-common-props';
 import { LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
 
@@ -52,7 +53,7 @@ export class DataLakeStorage extends Construct {
     checkNotBoth(this, 'existingEtlScriptsBucket', props.existingEtlScriptsBucket, 'etlScriptsBucketName', props.etlScriptsBucketName);
     checkNotBoth(this, 'existingGlueTempBucket', props.existingGlueTempBucket, 'glueTempBucketName', props.glueTempBucketName);
     if (props.encryptionKey && props.keyUserAccounts?.length) {
-      throw new Error(`${this.node.path}: keyUserAccounts applies only to the key the construct creates; with encryptionKey, grant those accounts in your key's policy and remove keyUserAccounts`);
+      throw new InsuranceLakeError('Storage.KeyUserAccounts', this, 'keyUserAccounts applies only to the key the construct creates; with encryptionKey, grant those accounts in your key\'s policy and remove keyUserAccounts');
     }
 
     if (props.encryptionKey) {
@@ -203,6 +204,6 @@ function dataLifecycle(profile: EnvironmentProfile): { expiration?: Duration; no
 
 function checkNotBoth(scope: Construct, a: string, va: unknown, b: string, vb: unknown): void {
   if (va !== undefined && vb !== undefined) {
-    throw new Error(`${scope.node.path}: give either ${a} (use an existing bucket) or ${b} (name of a bucket to create), not both`);
+    throw new InsuranceLakeError('Storage.BucketConflict', scope, `give either ${a} (use an existing bucket) or ${b} (name of a bucket to create), not both`);
   }
 }

@@ -2,17 +2,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { LakeCommonProps } from '../lake-common-props';
 
 /**
- * Properties of {@link EtlTables}.
+ * Settings of the ETL tables (user options of {@link EtlTables}).
  */
-export interface EtlTablesProps extends LakeCommonProps {
+export interface EtlTablesOptions {
   /**
-   * Key for the table that holds raw sensitive values (hash values), and for every table when
-   * `encryptAllTables` is on.
-   */
-  readonly encryptionKey: kms.IKey;
-
-  /**
-   * Encrypt every table with `encryptionKey`, not only the hash-values table.
+   * Encrypt every table with the lake key, not only the hash-values table.
    * Readers and writers of the tables then also need `kms:Decrypt` on the key (the `grant*`
    * methods of the tables add it).
    * @default false - the other tables use DynamoDB's AWS-owned key, as the reference does
@@ -24,4 +18,15 @@ export interface EtlTablesProps extends LakeCommonProps {
    * @default true
    */
   readonly lineage?: boolean;
+}
+
+/**
+ * Properties of {@link EtlTables}.
+ */
+export interface EtlTablesProps extends LakeCommonProps, EtlTablesOptions {
+  /**
+   * Key for the table that holds raw sensitive values (hash values), and for every table when
+   * `encryptAllTables` is on.
+   */
+  readonly encryptionKey: kms.IKey;
 }

@@ -29,6 +29,24 @@ describe('command line errors', () => {
     expect(result.stdout + result.stderr).toMatch(message as RegExp);
   });
 
+  test('run takes the folder configurationPath takes: the etl/ folder itself is refused with the same expected tree, before anything starts', () => {
+    const result = cli(['run', '--collect', ROOT, '--config', path.join(EXAMPLES, 'etl')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/run: --config .*\/examples\/config\/etl: \[Configuration\.Layout\] configuration folder ".*" looks like the etl\/ folder itself/);
+    expect(result.stderr).toMatch(/Expected the layout of the ETL scripts bucket:\n<configuration folder>\/\n {2}etl\//);
+  });
+
+  test('run validates the configuration as synth does: a broken spec stops it with file, JSON path and expectation', () => {
+    const config = fs.mkdtempSync(path.join(os.tmpdir(), 'il-config-'));
+    fs.cpSync(EXAMPLES, config, { recursive: true });
+    const spec = path.join(config, 'etl', 'transformation-spec', 'SyntheticGeneralData-ClaimData.json');
+    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('"input_spec": {', '"input_spec": { "allow_schema_change": "sometimes",'));
+    const result = cli(['run', '--collect', ROOT, '--config', config]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('[Configuration.Invalid]');
+    expect(result.stderr).toMatch(/etl\/transformation-spec\/SyntheticGeneralData-ClaimData\.json: \$\.input_spec\.allow_schema_change: "sometimes" is not allowed; expected one of "strict", "reorder", "evolve", "permissive"/);
+  });
+
   test('--help prints the commands and exits 0', () => {
     const result = cli(['--help']);
     expect(result.status).toBe(0);
@@ -53,6 +71,13 @@ describe('insurancelake validate', () => {
       expect.stringMatching(/^etl\/transformation-sql\/spark-Orphan\.sql: not a SQL file name the jobs read/),
     ]));
     expect(lines[lines.length - 1]).toMatch(/^3 problems in /);
+  });
+
+  test('a folder without the layout is one problem: the expected tree, as at synth', () => {
+    const result = cli(['validate', '--config', path.join(EXAMPLES, 'lookups')]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^\[Configuration\.Layout\] configuration folder ".*\/lookups" has no etl\/ folder\. Expected the layout of the ETL scripts bucket:\n/);
+    expect(result.stdout.trim().split('\n').pop()).toMatch(/^1 problem in /);
   });
 
   test('passes the example configuration', () => {

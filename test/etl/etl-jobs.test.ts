@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { InsuranceLake, InsuranceLakeProps, TableFormat } from '../../src';
+import { InsuranceLake, TableFormat } from '../../src';
+import * as contract from '../../src/contract';
+import { GlueArg, JOB_KEYS, contractArgument, contractJob } from '../../src/contract';
 import { engineRoot, lakeTemplate, testApp, testStack } from '../insurance-lake.fixtures';
 
 const JOBS = {
@@ -124,20 +125,38 @@ describe('EtlJobs: the three Glue jobs', () => {
       },
     });
   });
+});
 
-  test('the Athena workgroup carries the environment, enforces its configuration and encrypts results with the key', () => {
-    template.hasResourceProperties('AWS::Athena::WorkGroup', {
-      Name: 'dev-insurancelake',
-      RecursiveDeleteOption: false,
-      WorkGroupConfiguration: {
-        EnforceWorkGroupConfiguration: true,
-        PublishCloudWatchMetricsEnabled: true,
-        ResultConfiguration: {
-          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^LakeStorageGlueTempBucket') }, '/query-results/']] },
-          EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeStorageKey'), 'Arn'] } },
-        },
-      },
-    });
+describe('EtlJobs: the job arguments come from contract.json', () => {
+  const { template } = lakeTemplate();
+  const glueService = new Set<string>(Object.values(GlueArg));
+  const ours = (args: Record<string, unknown>) => Object.keys(args)
+    .filter(name => !glueService.has(name) && !name.slice(2).includes('-'))
+    .map(name => name.slice(2))
+    .sort();
+
+  test.each(JOB_KEYS)('%s: the job gets every argument the contract says the construct sets for it, and no other', (key) => {
+    const spec = contractJob(key);
+    const args = job(template, `dev-insurancelake-${spec.name_suffix}`).DefaultArguments;
+    const expected = [...spec.required, ...spec.optional].filter(name => contractArgument(name).set_by === 'construct').sort();
+    expect(ours(args)).toEqual(expected);
+    for (const name of expected) {
+      const value = contractArgument(name).value;
+      if (value !== undefined) expect(args[`--${name}`]).toBe(value);
+    }
+  });
+
+  test('a required argument the construct has no value for fails the synthesis as an internal error', () => {
+    const real = contract.contractJob;
+    // As if the contract made lineage mandatory for collect-to-cleanse: with lineage off there is no table to pass.
+    const spy = jest.spyOn(contract, 'contractJob').mockImplementation(key =>
+      key === 'collect_to_cleanse' ? { ...real(key), required: [...real(key).required, 'data_lineage_table'] } : real(key));
+    try {
+      expect(() => lakeTemplate({ lineage: false }))
+        .toThrow(/^\[Contract\.Argument\] Lake\/Lake\/Etl: internal error: etl_collect_to_cleanse\.py requires --data_lineage_table, which contract\.json says the construct sets, but the construct has no value for it/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
@@ -183,6 +202,7 @@ describe('EtlJobs: the Glue role is least privilege', () => {
 
   test('KMS access is on the lake key only', () => {
     expect(bySid('LakeKey').Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LakeStorageKey/), 'Arn'] });
+    expect(bySid('ConfigurationKey')).toBeUndefined();
   });
 
   test('ARNs are partition-aware and scoped to the account and region', () => {
@@ -198,14 +218,6 @@ describe('EtlJobs: the Glue role is least privilege', () => {
   test('the only Resource "*" is PutMetricData, limited to the Glue namespace', () => {
     const star = statements.filter(s => s.Resource === '*');
     expect(star).toEqual([expect.objectContaining({ Sid: 'GlueMetrics', Condition: { StringEquals: { 'cloudwatch:namespace': 'Glue' } } })]);
-  });
-
-  test('the consumer policy reads Cleanse and Consume but not Collect', () => {
-    const consumer = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { ManagedPolicyName: 'dev-insurancelake-us-east-2-consumer-policy' } });
-    const text = JSON.stringify(Object.values(consumer)[0]);
-    expect(text).toMatch(/CleanseBucket/);
-    expect(text).toMatch(/ConsumeBucket/);
-    expect(text).not.toMatch(/CollectBucket/);
   });
 });
 
@@ -255,7 +267,12 @@ describe('EtlJobs: options', () => {
 
   test('extra arguments cannot replace construct-managed ones', () => {
     expect(() => lakeTemplate({ cleanseToConsumeJob: { extraArguments: { '--source_bucket': 's3://elsewhere' } } }))
-      .toThrow(/may not replace --source_bucket/);
+      .toThrow(/^\[Jobs\.ExtraArguments\] Lake\/Lake\/Etl: extraArguments of cleanse-to-consume-job may not replace --source_bucket/);
+  });
+
+  test('settings of the entity-match job are rejected when entity match is off', () => {
+    expect(() => lakeTemplate({ entityMatch: false, consumeEntityMatchJob: { numberOfWorkers: 2 } }))
+      .toThrow(/^\[Jobs\.EntityMatchOff\] Lake\/Lake\/Etl: consumeEntityMatchJob configures a job that entityMatch: false switches off/);
   });
 
   test('extra jars go to --extra-jars', () => {
@@ -263,24 +280,6 @@ describe('EtlJobs: options', () => {
     const jar = glue.Code.fromBucket(new s3.Bucket(stack, 'Jars'), 'lib/x.jar');
     new InsuranceLake(stack, 'Lake', { engineAssetPath: engineRoot(), extraJars: [jar] });
     expect(JSON.stringify(job(Template.fromStack(stack), JOBS.collect).DefaultArguments['--extra-jars'])).toContain('/lib/x.jar');
-  });
-
-  test('the configuration folder is deployed to etl/ of the scripts bucket, pruned in DEV only', () => {
-    const dir = path.join(__dirname);
-    const dev = lakeTemplate({ configurationPath: dir }).template;
-    dev.hasResourceProperties('Custom::CDKBucketDeployment', {
-      DestinationBucketName: { Ref: Match.stringLikeRegexp('^LakeStorageEtlScriptsBucket') },
-      DestinationBucketKeyPrefix: 'etl/',
-      Prune: true,
-      RetainOnDelete: true,
-    });
-    const prod = lakeTemplate({ configurationPath: dir, environmentName: 'prod' }).template;
-    prod.hasResourceProperties('Custom::CDKBucketDeployment', { Prune: false });
-    prod.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 180, KmsKeyId: Match.anyValue() });
-  });
-
-  test('a configurationPath that is not a folder is rejected', () => {
-    expect(() => lakeTemplate({ configurationPath: '/nonexistent/config' })).toThrow(/configurationPath "\/nonexistent\/config" is not a folder/);
   });
 
   test('Data Catalog encryption is opt-in', () => {
@@ -291,37 +290,6 @@ describe('EtlJobs: options', () => {
         ConnectionPasswordEncryption: { ReturnConnectionPasswordEncrypted: true },
       },
     });
-  });
-});
-
-describe('EtlJobs: VPC', () => {
-  function vpcLake(extra: Partial<InsuranceLakeProps> = {}) {
-    const stack = testStack();
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 3 });
-    const lake = new InsuranceLake(stack, 'Lake', { engineAssetPath: engineRoot(), vpc, ...extra });
-    return { lake, vpc, template: Template.fromStack(stack) };
-  }
-
-  test('one NETWORK connection per private subnet, all on every job, with a self-referencing TCP rule', () => {
-    const { template } = vpcLake();
-    template.resourceCountIs('AWS::Glue::Connection', 3);
-    template.hasResourceProperties('AWS::Glue::Connection', {
-      ConnectionInput: Match.objectLike({ ConnectionType: 'NETWORK', Name: 'dev-insurancelake-glue-etl-connection-1' }),
-    });
-    for (const name of Object.values(JOBS)) {
-      expect(job(template, name).Connections.Connections).toHaveLength(3);
-    }
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      IpProtocol: 'tcp',
-      FromPort: 0,
-      ToPort: 65535,
-      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeEtlSecurityGroup'), 'GroupId'] },
-    });
-  });
-
-  test('subnets or securityGroup without vpc are rejected', () => {
-    expect(() => lakeTemplate({ subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }))
-      .toThrow(/subnets and securityGroup place the Glue connections in a VPC; give vpc as well/);
   });
 });
 

@@ -1,9 +1,11 @@
 import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { DataLakeStorage, EtlJobs, EtlTables, InsuranceLake, InsuranceLakeProps } from '../../src';
-import { engineRoot, testApp, testStack } from '../insurance-lake.fixtures';
+import { InsuranceLake, InsuranceLakeProps } from '../../src';
+import { EXAMPLE_CONFIG, composeSubConstructs, engineRoot, testApp, testStack } from '../insurance-lake.fixtures';
 
 // AwsSolutions, HIPAA Security and NIST 800-53 rev 5 must find nothing that is not acknowledged,
 // with a reason, inside the constructs. A new finding fails these tests.
@@ -40,8 +42,11 @@ describe('cdk-nag on a full InsuranceLake stack', () => {
   const variants: Array<[string, (stack: Stack) => InsuranceLakeProps]> = [
     ['default props', () => ({})],
     ['with a VPC', (stack) => ({ vpc: consumerVpc(stack) })],
+    ['with a topic of the consumer\'s', (stack) => ({
+      notificationTopic: new sns.Topic(stack, 'Topic', { masterKey: new kms.Key(stack, 'TopicKey', { enableKeyRotation: true }), enforceSSL: true }),
+    })],
     ['with configuration, DESTROY and every option on', () => ({
-      configurationPath: __dirname,
+      configurationPath: EXAMPLE_CONFIG,
       removalPolicy: RemovalPolicy.DESTROY,
       encryptAllTables: true,
       encryptDataCatalog: true,
@@ -59,7 +64,7 @@ describe('cdk-nag on a full InsuranceLake stack', () => {
   test('every acknowledgement carries a specific reason', () => {
     const app = testApp();
     const stack = testStack(app);
-    new InsuranceLake(stack, 'Lake', { engineAssetPath: engineRoot(), configurationPath: __dirname, vpc: consumerVpc(stack) });
+    new InsuranceLake(stack, 'Lake', { engineAssetPath: engineRoot(), configurationPath: EXAMPLE_CONFIG, vpc: consumerVpc(stack) });
     const acks = acknowledgements(app).filter(a => !a.id.startsWith('CloudFormation-Validate::'));
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
@@ -68,7 +73,7 @@ describe('cdk-nag on a full InsuranceLake stack', () => {
   });
 });
 
-describe('acknowledgements of the storage, tables and ETL constructs', () => {
+describe('acknowledgements of the storage, tables, consumer access, network, configuration and jobs constructs', () => {
   // The kinds of finding these constructs acknowledge. Adding one needs a deliberate change here.
   const EXPECTED_RULES = [
     'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-S1',
@@ -84,24 +89,7 @@ describe('acknowledgements of the storage, tables and ETL constructs', () => {
     const app = testApp();
     const stack = testStack(app);
     const vpc = consumerVpc(stack);
-    const storage = new DataLakeStorage(stack, 'Storage');
-    const tables = new EtlTables(stack, 'Tables', { encryptionKey: storage.encryptionKey });
-    new EtlJobs(stack, 'Etl', {
-      encryptionKey: storage.encryptionKey,
-      collectBucket: storage.collectBucket,
-      cleanseBucket: storage.cleanseBucket,
-      consumeBucket: storage.consumeBucket,
-      etlScriptsBucket: storage.etlScriptsBucket,
-      glueTempBucket: storage.glueTempBucket,
-      hashValuesTable: tables.hashValuesTable,
-      valueLookupTable: tables.valueLookupTable,
-      multiLookupTable: tables.multiLookupTable,
-      dqResultsTable: tables.dqResultsTable,
-      dataLineageTable: tables.dataLineageTable,
-      engineAssetPath: engineRoot(),
-      configurationPath: __dirname,
-      vpc,
-    });
+    composeSubConstructs(stack, { vpc, configurationPath: EXAMPLE_CONFIG });
     return app;
   }
 

@@ -10,11 +10,13 @@ jest.setTimeout(60_000);
 
 const BUNDLES = path.join(__dirname, '..', '..', 'assets', 'lambda', 'orchestration', 'lambda');
 
-test.each(['trigger', 'job-auditor', 'dependency-trigger'])('%s bundle exports handler and leaves the SDK out', (name) => {
+test.each(['trigger', 'job-auditor', 'dependency-trigger'])('%s bundle exports handler, leaves the SDK out and needs no file beside it', (name) => {
   const file = path.join(BUNDLES, `${name}.lambda`, 'index.js');
   const code = fs.readFileSync(file, 'utf-8');
   expect(code).toMatch(/require\("@aws-sdk\/client-dynamodb"\)/);
   expect(code).not.toMatch(/class DynamoDBClient/);
+  // The zip holds only index.js: contract.json (read by src/contract.ts) must be inlined, not required.
+  expect(code.match(/require\("\.{1,2}\/[^"]*"\)/g) ?? []).toEqual([]);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   expect(typeof require(file).handler).toBe('function');
 });

@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildLake, Lake } from './local-run';
+import * as contract from '../../src/contract';
+import { JOB_KEYS, contractArgument, contractJob } from '../../src/contract';
 
 // Synthesis and moto round trips are slow on a shared machine.
 jest.setTimeout(60_000);
@@ -138,4 +140,27 @@ test('cleanseTaskExtraArguments (Redshift) reach the cleanse task only', () => {
   const args = (name: string) => (withRedshift.asl.States[name] as any).Parameters.Arguments;
   expect(args('DevInsuranceLakeCleanseGlueJobTask')).toMatchObject({ '--redshift_database': 'dev', '--redshift_workgroup_name': 'lake' });
   expect(args('DevInsuranceLakeCollectGlueJobTask')['--redshift_database']).toBeUndefined();
+});
+
+test.each(JOB_KEYS)('%s: its Glue task passes every argument the contract says the state machine sets for the job', (key) => {
+  const state = { collect_to_cleanse: 'DevInsuranceLakeCollectGlueJobTask', cleanse_to_consume: 'DevInsuranceLakeCleanseGlueJobTask', consume_entity_match: 'DevInsuranceLakeEntityMatchGlueJobTask' }[key];
+  const args = (lake.asl.States[state] as any).Parameters.Arguments;
+  const job = contractJob(key);
+  const fromStateMachine = [...job.required, ...job.optional].filter(name => contractArgument(name).set_by === 'state_machine').sort();
+  expect(Object.keys(args).map(a => a.replace(/^--/, '').replace(/\.\$$/, '')).sort()).toEqual(fromStateMachine);
+});
+
+test('a required state-machine argument that no task passes fails the synthesis as an internal error', () => {
+  const real = contract.contractJob;
+  const spy = jest.spyOn(contract, 'contractJob').mockImplementation(key => {
+    const job = real(key);
+    if (key !== 'cleanse_to_consume') return job;
+    const { base_file_name: _dropped, ...rest } = job.task_arguments;
+    return { ...job, task_arguments: rest };
+  });
+  try {
+    expect(() => buildLake()).toThrow(/^\[Contract\.Argument\] Lake\/Orchestration: internal error: etl_cleanse_to_consume\.py requires --base_file_name, which contract\.json says the state machine sets, but its task does not pass it/);
+  } finally {
+    spy.mockRestore();
+  }
 });

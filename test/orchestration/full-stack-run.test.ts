@@ -1,14 +1,13 @@
 // The default InsuranceLake stack, end to end on one machine: a file dropped in Collect goes through
 // the trigger and the synthesized state machine, and each Glue job gets, from its default arguments
-// plus the task's arguments, every argument its entry script requires (as the engine declares them).
-import { execFileSync } from 'child_process';
-import * as path from 'path';
+// plus the task's arguments, every argument its entry script requires (contract.json, which the
+// engine reads too).
 import { Template } from 'aws-cdk-lib/assertions';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import type { StateMachine as LocalStateMachine } from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import { auditItems, createAuditTable, createBucket, createStateMachine, executions, putObject, s3Event, unique } from './moto-fixtures';
 import { InsuranceLake } from '../../src';
-import { EtlJobSpec, LambdaEnv } from '../../src/contract';
+import { JOB_KEYS, LambdaEnv, contractArgument, contractJob } from '../../src/contract';
 import { handler as auditor } from '../../src/orchestration/lambda/job-auditor.lambda';
 import { handler as trigger } from '../../src/orchestration/lambda/trigger.lambda';
 import {
@@ -21,18 +20,6 @@ const { StateMachine } = require('aws-local-stepfunctions') as { StateMachine: t
 
 // Synthesis and moto round trips are slow on a shared machine.
 jest.setTimeout(60_000);
-
-/** The engine's required argument lists (assets/glue/insurancelake_etl/args.py). */
-function engineRequired(): { [script: string]: string[] } {
-  const python = process.env.INSURANCELAKE_TEST_PYTHON ?? path.join(__dirname, '..', '..', '.venv', 'bin', 'python');
-  const code = [
-    'import json, sys',
-    `sys.path.insert(0, ${JSON.stringify(path.join(__dirname, '..', '..', 'assets', 'glue'))})`,
-    'from insurancelake_etl import args as a',
-    'print(json.dumps({"etl_collect_to_cleanse.py": a.COLLECT_REQUIRED, "etl_cleanse_to_consume.py": a.CONSUME_REQUIRED, "etl_consume_entity_match.py": a.ENTITY_MATCH_REQUIRED}))',
-  ].join('\n');
-  return JSON.parse(execFileSync(python, ['-c', code], { encoding: 'utf-8' }));
-}
 
 test('a file dropped at Collect/<DB>/<TBL>/file.csv runs all three jobs with every argument the engine requires', async () => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -47,8 +34,8 @@ test('a file dropped at Collect/<DB>/<TBL>/file.csv runs all three jobs with eve
   const jobs: { [name: string]: { script: string; defaults: string[] } } = {};
   for (const r of Object.values(template.Resources) as any[]) {
     if (r.Type !== 'AWS::Glue::Job') continue;
-    const spec = Object.values(EtlJobSpec).find((j) => String(r.Properties.Name).endsWith(j.nameSuffix))!;
-    jobs[r.Properties.Name] = { script: spec.script, defaults: Object.keys(r.Properties.DefaultArguments ?? {}) };
+    const key = JOB_KEYS.find((k) => String(r.Properties.Name).endsWith(contractJob(k).name_suffix))!;
+    jobs[r.Properties.Name] = { script: contractJob(key).script, defaults: Object.keys(r.Properties.DefaultArguments ?? {}) };
   }
   expect(Object.values(jobs).map((j) => j.script).sort())
     .toEqual(['etl_cleanse_to_consume.py', 'etl_collect_to_cleanse.py', 'etl_consume_entity_match.py']);
@@ -79,11 +66,11 @@ test('a file dropped at Collect/<DB>/<TBL>/file.csv runs all three jobs with eve
   });
   await run.result;
 
-  const required = engineRequired();
   expect(seen.map((s) => s.script)).toEqual(['etl_collect_to_cleanse.py', 'etl_cleanse_to_consume.py', 'etl_consume_entity_match.py']);
   for (const { script, args } of seen) {
-    // JOB_NAME is added by Glue itself (and by the local runner).
-    const missing = required[script].filter((a) => a !== 'JOB_NAME' && !args.includes(a));
+    const required = contractJob(JOB_KEYS.find((k) => contractJob(k).script === script)!).required;
+    // Glue adds its own arguments (JOB_NAME); the local runner does the same.
+    const missing = required.filter((a) => contractArgument(a).set_by !== 'glue' && !args.includes(a));
     expect({ script, missing }).toEqual({ script, missing: [] });
   }
   const [item] = await auditItems(table);

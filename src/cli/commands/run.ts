@@ -1,6 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ConfigurationLayout } from '../../contract';
+import { InsuranceLakeError } from '../../errors';
+import { Configuration } from '../../etl/configuration';
+import { configurationFileKind } from '../../etl/configuration-layout';
 import { UsageError } from '../errors';
 import { LocalAws, listFiles } from '../local-aws';
 import { synthesizeLocalLake, LocalLake } from '../local-lake';
@@ -26,7 +30,7 @@ export interface RunOptions {
 /** `insurancelake run --collect DIR --config DIR [--workdir DIR] [--json]`. */
 export async function runCommand(values: Record<string, string | boolean | undefined>): Promise<number> {
   const collectDir = requiredDir(values.collect, '--collect', 'the folder whose <Database>/<Table>/<file> layout mirrors the Collect bucket');
-  const configDir = requiredDir(values.config, '--config', 'the configuration folder with etl/transformation-spec, etl/transformation-sql, etl/dq-rules');
+  const configDir = requiredDir(values.config, '--config', `the configuration folder (the one that contains ${ConfigurationLayout.deployed_folder}/)`);
   const workdir = Workdir.resolve(values.workdir as string | undefined);
   const executions = await runPipeline({ collectDir, configDir, workdir, json: !!values.json });
   return executions.every((e) => e.status === 'SUCCEEDED') ? 0 : 1;
@@ -43,6 +47,7 @@ function requiredDir(value: string | boolean | undefined, flag: string, what: st
 export async function runPipeline(options: RunOptions): Promise<ExecutionSummary[]> {
   const started = Date.now();
   const { workdir } = options;
+  const configuration = configurationOf(options.configDir);
   const progress = new Progress(options.json ? process.stderr : process.stdout);
   const files = arrivalOrder(listFiles(options.collectDir).map((f) => path.relative(options.collectDir, f)));
   if (!files.length) throw new UsageError(`run: no files under ${options.collectDir}; expected <Database>/<Table>/<file>`);
@@ -64,7 +69,7 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
   try {
     // The JVM starts while the construct synthesizes: the two slow start-up steps overlap.
     const sparkReady = worker.request<{ seconds: number }>('start');
-    const lake = synthesizeLocalLake({ entityMatch: hasEntityMatchSpec(options.configDir) });
+    const lake = synthesizeLocalLake({ entityMatch: hasEntityMatchSpec(options.configDir), configuration });
     progress.line(`synthesized InsuranceLake (${lake.asl.StartAt} → ${Object.keys(lake.asl.States).length} states) in ${lake.synthSeconds.toFixed(1)} s`);
     const aws = new LocalAws(moto.endpoint);
     await aws.provision(lake, options.configDir);
@@ -114,14 +119,29 @@ export function arrivalOrder(files: string[]): string[] {
   return [...files].sort((a, b) => byCodePoint(dateOf(a), dateOf(b)) || byCodePoint(a, b));
 }
 
-function hasEntityMatchSpec(configDir: string): boolean {
-  const specs = path.join(configDir, 'etl', 'transformation-spec');
-  return fs.existsSync(specs) && fs.readdirSync(specs).some((f) => f.endsWith('-entitymatch.json'));
+/**
+ * The configuration folder as the construct takes it (`Configuration.fromAsset`): the same layout
+ * check and the same synth-time validation, before anything starts.
+ */
+export function configurationOf(configDir: string): Configuration {
+  try {
+    return Configuration.fromAsset(configDir);
+  } catch (error) {
+    if (error instanceof InsuranceLakeError) throw new UsageError(`run: --config ${configDir}: ${error.message}`);
+    throw error;
+  }
 }
 
-/** Load `lookups/lookups.json`'s value and multi lookups into the local lookup tables. */
+function hasEntityMatchSpec(configDir: string): boolean {
+  const folder = ConfigurationLayout.folders.transformation_spec;
+  const specs = path.join(configDir, folder);
+  return fs.existsSync(specs) && fs.readdirSync(specs).some((f) => configurationFileKind(`${folder}/${f}`) === 'entity_match');
+}
+
+/** Load the lookups manifest's (`lookups/lookups.json`) value and multi lookups into the local lookup tables. */
 export function loadLookups(python: string, configDir: string, lake: LocalLake, env: Record<string, string>, progress: Progress): void {
-  const manifestFile = path.join(configDir, 'lookups', 'lookups.json');
+  const manifestFile = path.join(configDir, ConfigurationLayout.files.lookups);
+  const lookupsDir = path.dirname(manifestFile);
   if (!fs.existsSync(manifestFile)) return;
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   const run = (args: string[]) =>
@@ -130,11 +150,11 @@ export function loadLookups(python: string, configDir: string, lake: LocalLake, 
     });
   let count = 0;
   for (const entry of manifest.value_lookups ?? []) {
-    run(['load-value', path.join(configDir, 'lookups', entry.file), '--table', lake.tableNames.valueLookup, '--source-system', entry.source_system]);
+    run(['load-value', path.join(lookupsDir, entry.file), '--table', lake.tableNames.valueLookup, '--source-system', entry.source_system]);
     count++;
   }
   for (const entry of manifest.multi_lookups ?? []) {
-    run(['load-multi', path.join(configDir, 'lookups', entry.file), '--table', lake.tableNames.multiLookup, '--lookup-group', entry.lookup_group,
+    run(['load-multi', path.join(lookupsDir, entry.file), '--table', lake.tableNames.multiLookup, '--lookup-group', entry.lookup_group,
       ...(entry.lookup_columns ? ['--lookup-columns', ...entry.lookup_columns] : [])]);
     count++;
   }

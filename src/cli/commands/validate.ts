@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { InsuranceLakeError } from '../../errors';
+import { Configuration } from '../../etl/configuration';
 import { UsageError } from '../errors';
 import { ensurePython } from '../python';
 import { SparkWorker } from '../spark-worker';
@@ -20,20 +22,33 @@ export async function validateCommand(values: Record<string, string | boolean | 
   if (typeof values.config !== 'string' || !values.config) throw new UsageError('validate: --config is required: the configuration folder (with etl/...)');
   const configDir = path.resolve(values.config);
   if (!fs.existsSync(configDir) || !fs.statSync(configDir).isDirectory()) throw new UsageError(`validate: --config ${values.config} is not a folder`);
+  // The layout check the construct makes (Configuration.fromAsset), with the same expected tree;
+  // the files are then checked by the engine, which also parses DQDL and SQL variables.
+  try {
+    Configuration.fromAsset(configDir, { validate: false });
+  } catch (error) {
+    if (!(error instanceof InsuranceLakeError)) throw error;
+    return report([{ file: '', path: '', message: error.message }], configDir, !!values.json);
+  }
   const python = ensurePython((line) => process.stderr.write(line + '\n'));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'insurancelake-validate-'));
   const worker = SparkWorker.start(python, `file://${scratch}`, {}, path.join(scratch, 'worker.log'));
   try {
     const { problems } = await worker.request<{ problems: Problem[] }>('validate', { config: configDir });
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ problems }) + '\n');
-    } else {
-      for (const p of problems) process.stdout.write([p.file, p.path, p.message].filter(Boolean).join(': ') + '\n');
-      process.stdout.write(problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${configDir}\n` : `${configDir}: configuration is valid\n`);
-    }
-    return problems.length ? 1 : 0;
+    return report(problems, configDir, !!values.json);
   } finally {
     await worker.close();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Print the problems (one `file: path: message` line each, or one JSON object); exit code 1 when there is any. */
+function report(problems: Problem[], configDir: string, json: boolean): number {
+  if (json) {
+    process.stdout.write(JSON.stringify({ problems }) + '\n');
+  } else {
+    for (const p of problems) process.stdout.write([p.file, p.path, p.message].filter(Boolean).join(': ') + '\n');
+    process.stdout.write(problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${configDir}\n` : `${configDir}: configuration is valid\n`);
+  }
+  return problems.length ? 1 : 0;
 }
