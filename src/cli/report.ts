@@ -7,7 +7,7 @@ import { stepOutcomes, stepTable } from './report/steps';
 import { STYLE } from './report/style';
 import { ExecutionSummary, TableSample } from './summary';
 
-export { PipelineGraph } from './report/graph';
+export type { PipelineGraph } from './report/graph';
 
 /**
  * report.html of a run: one self-contained page (inline CSS and SVG, no script, nothing fetched)
@@ -56,7 +56,7 @@ function overview(files: ChartFile[]): string {
     ['#', 'file', 'status', ...STAGES.map((s) => (s.name === 'read' ? 'rows read' : s.name)), 'DQ rules', 'duration'],
     files.map((f) => [
       raw(`<a href="#file-${f.number}">${f.number}</a>`),
-      f.label,
+      raw(breakableAtSlashes(f.label)),
       raw(statusBadge(f.execution.status)),
       ...STAGES.map((s) => count(s.value(f.execution), s.missing(f.execution))),
       dqCell(f.execution),
@@ -64,6 +64,11 @@ function overview(files: ChartFile[]): string {
     ]),
     { className: 'overview', numeric: [0, 3, 4, 5, 6, 8] },
   );
+}
+
+/** A path that may wrap after each `/` and nowhere else (not at the hyphens of a file name). */
+function breakableAtSlashes(path: string): string {
+  return path.split('/').map((part) => `<span class="nowrap">${esc(part)}</span>`).join('/<wbr>');
 }
 
 function failures(files: ChartFile[]): string {

@@ -142,7 +142,7 @@ function describe(operation: string, infos: Info[]): Omit<LineageRow, 'seq' | 'o
     case 'mapping':
       return mappingRows(infos);
     case 'dropped':
-      return { columns: list(infos.map((i) => String(i.dropped)), 'no column named'), counts: missing(NO_COUNTS), info: 'dropped by the mapping (destname null)' };
+      return { columns: list(infos.map((i) => String(i.dropped)), 'no column named'), counts: missing(NO_COUNTS), info: 'dropped by the mapping (no destination name)' };
     case 'fuzzymapping':
       return fuzzyRow(first);
     case 'dataqualityquarantine':

@@ -16,6 +16,7 @@ p{margin:.3rem 0}
 .lead,.muted,.facts{color:var(--muted)}
 .num-badge{color:var(--muted);font-weight:400}
 .path{overflow-wrap:anywhere}
+.nowrap{white-space:nowrap}
 a{color:var(--accent)}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12px}
 code{white-space:pre-wrap;overflow-wrap:anywhere}
@@ -59,7 +60,8 @@ svg .missing{fill:#9aa5b1}
 .chart .track{fill:#f2f5f8}
 .chart .group{fill:var(--ink)}
 table.steps td:first-child{white-space:nowrap}
-table.sample td{white-space:nowrap}
+table.sample td,table.overview td{white-space:nowrap}
+table.overview td:nth-child(2){white-space:normal;min-width:16em}
 .duration{display:inline-block;min-width:4.5em;text-align:right;font-variant-numeric:tabular-nums}
 .timebar{display:inline-block;position:relative;width:100px;height:9px;margin-left:8px;background:var(--head);border-radius:2px;vertical-align:middle}
 .timebar .span{position:absolute;top:0;bottom:0;border-radius:2px;background:var(--accent)}
