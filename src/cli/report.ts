@@ -34,10 +34,13 @@ ${files.map((f) => executionSection(f, graph)).join('\n')}
 `;
 }
 
+/** `3 files: 2 succeeded, 1 failed — 84.1 s in all.` with the time the report was written. */
 function lead(executions: ExecutionSummary[], totalSeconds: number): string {
-  const ok = executions.filter((e) => e.status === 'SUCCEEDED').length;
+  const byStatus = new Map<string, number>();
+  for (const e of executions) byStatus.set(e.status.toLowerCase(), (byStatus.get(e.status.toLowerCase()) ?? 0) + 1);
+  const counts = [...byStatus.entries()].map(([status, n]) => `${n} ${status}`).join(', ');
   const generated = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  return `<p class="lead">${esc(`${plural(executions.length, 'file')}: ${ok} succeeded, ${executions.length - ok} did not — ${seconds(totalSeconds)} in all. Generated ${generated}.`)}</p>`;
+  return `<p class="lead">${esc(`${plural(executions.length, 'file')}: ${counts} — ${seconds(totalSeconds)} in all. Generated ${generated}.`)}</p>`;
 }
 
 function statusBadge(status: string): string {

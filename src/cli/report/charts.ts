@@ -28,8 +28,11 @@ interface Stage {
   readonly missing: (e: ExecutionSummary) => string;
 }
 
-const notReported = (job: string) => (e: ExecutionSummary) =>
-  e.status === 'SUCCEEDED' ? `the ${job} job reported no count` : `the ${job} job did not finish (the execution ${e.status.toLowerCase()})`;
+const notReported = (job: string) => (e: ExecutionSummary) => {
+  if (e.status === 'SUCCEEDED') return `the ${job} job reported no count`;
+  if (e.status === 'QUEUED') return 'not run yet: the file waits for the tables it depends on';
+  return `the ${job} job did not finish: the execution failed`;
+};
 
 /** The row counts the summary carries, in pipeline order. */
 export const STAGES: readonly Stage[] = [
