@@ -4,7 +4,7 @@ import { LocalAws, plain } from './local-aws';
 import { LocalFunction, LocalLake, LOCAL_PSEUDO } from './local-lake';
 import { Progress } from './progress';
 import { EngineError, SparkWorker } from './spark-worker';
-import { ExecutionSummary, RuleOutcome, StepRecord, TableSample } from './summary';
+import { ExecutionSummary, LineageRecord, RuleOutcome, StepRecord, TableSample } from './summary';
 import {
   GlueJobRunFailed, installPromiseWithResolvers, localContext, localTaskHandlers, noRetryWaits, withTaskTimeouts,
 } from '../orchestration/local-definition';
@@ -244,19 +244,29 @@ export class LocalPipeline {
 
   private async dqOutcomes(executionId: string): Promise<RuleOutcome[]> {
     const items = await this.aws.itemsByKey(this.lake.tableNames.dqResults, 'execution_id', executionId).catch(() => []);
-    return items.map((item) => {
-      const v = Object.fromEntries(Object.entries(item).map(([k, x]) => [k, plain(x)]));
-      return { stage: String(v.stage ?? v.dq_stage ?? ''), action: String(v.action ?? v.dq_action ?? ''), rule: String(v.rule ?? v.Rule ?? ''), outcome: String(v.result ?? v.Outcome ?? v.outcome ?? '') };
-    });
+    return items.map((item) => ({
+      stage: String(plain(item.ruleset_name) ?? ''),
+      action: String(plain(item.rule_action) ?? ''),
+      rule: String(plain(item.Rule) ?? ''),
+      outcome: String(plain(item.Outcome) ?? ''),
+      reason: String(plain(item.FailureReason) ?? ''),
+    }));
   }
 
-  private async lineage(executionId: string): Promise<{ operation: string; info: string }[]> {
+  private async lineage(executionId: string): Promise<LineageRecord[]> {
     if (!this.lake.tableNames.lineage) return [];
     const items = await this.aws.itemsByKey(this.lake.tableNames.lineage, 'step_function_execution_id', executionId).catch(() => []);
+    // Job run ids grow with time, so sorting by (job run, sequence) gives the order things happened.
     return items
-      .map((i) => ({ seq: String(plain(i.job_id_operation_seq)), operation: String(plain(i.dataset_operation)), info: String(plain(i.info) ?? '') }))
-      .sort((a, b) => a.seq.localeCompare(b.seq, undefined, { numeric: true }))
-      .map(({ operation, info }) => ({ operation, info }));
+      .map((i) => ({
+        jobRun: String(plain(i.job_id) ?? ''),
+        job: String(plain(i.job_name) ?? ''),
+        seq: Number(plain(i.operation_seq)),
+        operation: String(plain(i.dataset_operation) ?? ''),
+        info: String(plain(i.info) ?? ''),
+      }))
+      .sort((a, b) => a.jobRun.localeCompare(b.jobRun) || a.seq - b.seq)
+      .map(({ job, seq, operation, info }) => ({ job, seq, operation, info }));
   }
 
   private async samples(...outcomes: (JobOutcome | undefined)[]): Promise<TableSample[]> {

@@ -7,12 +7,27 @@ export interface StepRecord {
   readonly detail?: string;
 }
 
-/** The outcome of one DQ rule in one stage. */
+/** The outcome of one DQ rule in one stage, as the dq-results table holds it. */
 export interface RuleOutcome {
+  /** `before_transform`, `after_transform` or `after_sparksql` (the item's `ruleset_name`). */
   readonly stage: string;
+  /** `warn-on-failure`, `quarantine-on-failure` or `halt-on-failure` (the item's `rule_action`). */
   readonly action: string;
   readonly rule: string;
+  /** `Passed` or `Failed` (the item's `Outcome`). */
   readonly outcome: string;
+  /** Why the rule failed; empty when it passed (the item's `FailureReason`). */
+  readonly reason: string;
+}
+
+/** One item of the lineage table: an operation a job recorded, its details as JSON text. */
+export interface LineageRecord {
+  /** The Glue job that recorded it (`job_name`). */
+  readonly job: string;
+  /** Its position in that job's records, from 1 (`operation_seq`). */
+  readonly seq: number;
+  readonly operation: string;
+  readonly info: string;
 }
 
 /** Columns and a few rows of a table a run wrote. */
@@ -38,7 +53,7 @@ export interface ExecutionSummary {
   executionName?: string;
   steps: StepRecord[];
   dq: RuleOutcome[];
-  lineage: { operation: string; info: string }[];
+  lineage: LineageRecord[];
   tables: TableSample[];
 }
 
