@@ -14,7 +14,7 @@ export const LOCAL_PSEUDO: Required<PseudoParameters> = {
 };
 
 /** The engine job a Glue job runs (the worker's job names). */
-export type EngineJob = 'collect_to_cleanse' | 'cleanse_to_consume' | 'entity_match';
+export type EngineJob = 'collect_to_cleanse' | 'cleanse_to_consume' | 'consume_entity_match';
 
 /** A Lambda function of the synthesized lake: its bundled handler file and its environment. */
 export interface LocalFunction {
@@ -109,7 +109,7 @@ export function synthesizeLocalLake(options: { entityMatch: boolean }): LocalLak
   };
   addJob(lake.collectToCleanseJob, 'collect_to_cleanse');
   addJob(lake.cleanseToConsumeJob, 'cleanse_to_consume');
-  addJob(lake.consumeEntityMatchJob, 'entity_match');
+  addJob(lake.consumeEntityMatchJob, 'consume_entity_match');
 
   const tables: LocalTable[] = Object.values(resources)
     .filter((r) => r.Type === 'AWS::DynamoDB::Table')

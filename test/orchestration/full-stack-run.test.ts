@@ -22,14 +22,14 @@ const { StateMachine } = require('aws-local-stepfunctions') as { StateMachine: t
 // Synthesis and moto round trips are slow on a shared machine.
 jest.setTimeout(60_000);
 
-/** The engine's required argument lists (assets/glue/insurancelake_etl/args.py). */
+/** The engine's required argument lists (the contract, as the engine reads it). */
 function engineRequired(): { [script: string]: string[] } {
   const python = process.env.INSURANCELAKE_TEST_PYTHON ?? path.join(__dirname, '..', '..', '.venv', 'bin', 'python');
   const code = [
     'import json, sys',
     `sys.path.insert(0, ${JSON.stringify(path.join(__dirname, '..', '..', 'assets', 'glue'))})`,
-    'from insurancelake_etl import args as a',
-    'print(json.dumps({"etl_collect_to_cleanse.py": a.COLLECT_REQUIRED, "etl_cleanse_to_consume.py": a.CONSUME_REQUIRED, "etl_consume_entity_match.py": a.ENTITY_MATCH_REQUIRED}))',
+    'from insurancelake_etl.contract import CONTRACT',
+    'print(json.dumps({job.script: job.required for job in CONTRACT.jobs.values()}))',
   ].join('\n');
   return JSON.parse(execFileSync(python, ['-c', code], { encoding: 'utf-8' }));
 }
