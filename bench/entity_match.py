@@ -33,11 +33,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE = ROOT / "assets" / "glue"
-if str(ENGINE) not in sys.path:
-    sys.path.insert(0, str(ENGINE))
+LOCAL = ROOT / "assets" / "local"
+sys.path[:0] = [str(f) for f in (ENGINE, LOCAL) if str(f) not in sys.path]
 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (str(ENGINE), os.environ.get("PYTHONPATH")) if p
+    p for p in (str(ENGINE), str(LOCAL), os.environ.get("PYTHONPATH")) if p
 )
 
 log = logging.getLogger("bench.entity_match")
@@ -103,7 +103,7 @@ class PeakRss:
 
 def generate(work: Path, primary: int, incoming: int, seed: int) -> tuple[Path, Path]:
     """The two CSV files (A01 primary load, C25 incoming)."""
-    from insurancelake_etl.datagen import customers
+    from insurancelake_local.datagen import customers
 
     a01 = customers.write_csv(
         work / "a01.csv", customers.bench_rows(seed, primary, "A01", population=primary)
@@ -121,7 +121,7 @@ def expected_new(seed: int, incoming: int) -> int:
     """How many incoming rows are new persons (the generator's truth)."""
     import numpy as np
 
-    from insurancelake_etl.datagen._core import mix
+    from insurancelake_local.datagen._core import mix
 
     j = np.arange(incoming, dtype=np.int64)
     return int(((mix(seed, j, 211) % np.uint64(5)) == 4).sum())
@@ -203,9 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     generated = time.perf_counter() - started
     log.info("generated %s and %s in %.1f s", a01, c25, generated)
 
-    from insurancelake_etl.jobs import entity_match
-    from insurancelake_etl.runtime.local import build_local_runtime
-    from insurancelake_etl.runtime.spark import build_local_spark
+    from insurancelake_etl.jobs import consume_entity_match
+    from insurancelake_local.runtime import build_local_runtime
+    from insurancelake_local.spark import build_local_spark
 
     figures: dict[str, object] = {
         "primary_rows": args.primary, "incoming_rows": args.incoming, "seed": args.seed,
@@ -228,10 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         figures["bare_s"] = round(time.perf_counter() - t, 1)
 
         for table, name in (("A01", "create"), ("C25", "match")):
-            job_args = entity_args(work / "scripts", work, table)
-            runtime = build_local_runtime(job_args, spark)
+            job_args = consume_entity_match.Args.parse_mapping(entity_args(work / "scripts", work, table))
+            runtime = build_local_runtime(job_args.job, spark)
             t = time.perf_counter()
-            result = entity_match.run(job_args, spark, runtime)
+            result = consume_entity_match.run(job_args, runtime)
             figures[f"{name}_s"] = round(time.perf_counter() - t, 1)
             figures[f"{name}_rows"] = result.rows_written
             log.info("%s: %s in %s s", name, result, figures[f"{name}_s"])

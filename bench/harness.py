@@ -19,16 +19,18 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE = ROOT / "assets" / "glue"
+LOCAL = ROOT / "assets" / "local"
 EXAMPLES = ROOT / "examples" / "config"
-if str(ENGINE) not in sys.path:
-    sys.path.insert(0, str(ENGINE))
+for folder in (LOCAL, ENGINE):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 # Spark's Python workers (pandas UDFs) must run this interpreter, which has the engine's packages.
 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 # ... and import the engine (pandas UDFs defined in it are pickled by reference).
-if str(ENGINE) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ENGINE), os.environ.get("PYTHONPATH")) if p
-    )
+_paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (*[str(f) for f in (ENGINE, LOCAL) if str(f) not in _paths], *_paths) if p
+)
 
 # DynamoDB tables the Collect job names in its arguments, with their keys (reference §20.1, §16.6).
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -83,7 +85,7 @@ def prepare_workspace(
 
 def local_aws() -> contextlib.AbstractContextManager[str]:
     """A moto server on a free loopback port, with boto3 pointed at it through the environment."""
-    from insurancelake_etl.moto_server import threaded_endpoint
+    from insurancelake_local.moto_server import threaded_endpoint
 
     return threaded_endpoint()
 
@@ -114,7 +116,7 @@ def create_tables(prefix: str) -> dict[str, str]:
 
 def load_lookups(tables: dict[str, str], *, config: Path = EXAMPLES) -> int:
     """Load every lookup listed in ``config/lookups/lookups.json``; returns the item count."""
-    from insurancelake_etl import lookups
+    from insurancelake_local import lookup_loader as lookups
 
     folder = config / "lookups"
     manifest = json.loads((folder / "lookups.json").read_text(encoding="utf-8"))
@@ -175,10 +177,10 @@ def collect_args(
 def run_collect(spark: Any, args: dict[str, str]) -> Any:
     """Run the Collect→Cleanse job in-process on ``spark``; returns its JobResult."""
     from insurancelake_etl.jobs import collect_to_cleanse
-    from insurancelake_etl.runtime.local import build_local_runtime
+    from insurancelake_local.runtime import build_local_runtime
 
-    runtime = build_local_runtime(args, spark)
-    return collect_to_cleanse.run(args, spark, runtime)
+    job_args = collect_to_cleanse.Args.parse_mapping(args)
+    return collect_to_cleanse.run(job_args, build_local_runtime(job_args.job, spark))
 
 
 def consume_args(
@@ -219,7 +221,7 @@ def consume_args(
 def run_consume(spark: Any, args: dict[str, str]) -> Any:
     """Run the Cleanse→Consume job in-process on ``spark``; returns its JobResult."""
     from insurancelake_etl.jobs import cleanse_to_consume
-    from insurancelake_etl.runtime.local import build_local_runtime
+    from insurancelake_local.runtime import build_local_runtime
 
-    runtime = build_local_runtime(args, spark)
-    return cleanse_to_consume.run(args, spark, runtime)
+    job_args = cleanse_to_consume.Args.parse_mapping(args)
+    return cleanse_to_consume.run(job_args, build_local_runtime(job_args.job, spark))

@@ -115,15 +115,19 @@ def profile_transforms(
     difference to the previous step. Indicative only: one run, no warm-up per key."""
     from insurancelake_etl import config, mapping, readers
     from insurancelake_etl.context import JobContext
+    from insurancelake_etl.job_args import CollectArgs
     from insurancelake_etl.transforms import run_transforms
 
-    job_config = config.load_job_config(
-        args["txn_bucket"], args["txn_spec_prefix_path"], DATABASE, TABLE
-    )
-    path = f"{args['source_bucket']}/{args['source_path']}/{args['base_file_name']}"
-    ctx = JobContext(spark=spark, args=args, spec_file=job_config.spec_file)  # type: ignore[arg-type]
-    df = readers.read_input(spark, path, job_config.input_spec, mapping_rows=job_config.mapping_rows,  # type: ignore[arg-type]
-                            file_label=path)  # fmt: skip
+    job_args = CollectArgs.parse_mapping(args)
+    job_config = config.load_job_config(job_args.job.config, DATABASE, TABLE)
+    path = job_args.source.uri
+    ctx = JobContext(
+        spark=spark, run=job_args.job.run, dataset=job_args.job.source_key, partition=job_args.job.partition,  # type: ignore[arg-type]
+        target=job_args.target, base_file_name=job_args.source.name, tables=job_args.job.tables,
+        spec_file=job_config.spec_file,
+    )  # fmt: skip
+    request = readers.ReadRequest(spark, path, job_config.input_spec, job_config.mapping_rows, path)  # type: ignore[arg-type]
+    df = readers.read_input(request).df
     log.info("profile: the job's reader gives %d partition(s)", df.rdd.getNumPartitions())
     df = mapping.apply_mapping(df, job_config.mapping_rows, ctx, strict=False).cache()
     df.count()
@@ -191,8 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("py4j", "botocore", "urllib3", "werkzeug", "insurancelake_etl"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    from insurancelake_etl.datagen import write_dataset
-    from insurancelake_etl.runtime.spark import build_local_spark
+    from insurancelake_local.datagen import write_dataset
+    from insurancelake_local.spark import build_local_spark
 
     workdir = Path(options.workdir).resolve()
     shutil.rmtree(workdir, ignore_errors=True)

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs the engine's Python checks: ruff, then pytest on local Spark. Sets up .venv first.
+# Runs the engine's Python checks: ruff, mypy (strict) on the engine and the local package, then
+# pytest on local Spark. Sets up .venv first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python="$("$root/scripts/python-env.sh" | tail -n 1)"
 cd "$root"
-"$python" -m ruff check assets/glue test/python test/bindings bench
+"$python" -m ruff check assets/glue assets/local test/python test/bindings bench
+# Settings (strict, the per-library exceptions) are in pyproject.toml.
+"$python" -m mypy assets/glue/insurancelake_etl assets/glue/etl_*.py assets/glue/glue_runtime.py assets/glue/glue_dq.py \
+  assets/local/insurancelake_local
 mkdir -p test-reports
 "$python" -m pytest test/python --junitxml=test-reports/pytest.xml -p no:cacheprovider "$@"

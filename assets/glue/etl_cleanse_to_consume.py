@@ -12,8 +12,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from glue_runtime import run_job  # noqa: E402
-from insurancelake_etl.args import CONSUME_OPTIONAL, CONSUME_REQUIRED  # noqa: E402
-from insurancelake_etl.jobs import cleanse_to_consume  # noqa: E402
 
 if __name__ == "__main__":
-    run_job(cleanse_to_consume, sys.argv, CONSUME_REQUIRED, CONSUME_OPTIONAL)
+    run_job("cleanse_to_consume", sys.argv)

@@ -3,7 +3,7 @@
     python assets/glue/etl_collect_to_cleanse.py --JOB_NAME=… --source_bucket=file:///… …
 
 Locally the tables go to the warehouse of ``--warehouse`` / ``INSURANCELAKE_WAREHOUSE`` (default
-``<target_bucket>/warehouse``); see ``insurancelake_etl.runtime.local``.
+``<target_bucket>/warehouse``); see ``insurancelake_local.runtime``.
 """
 
 import os
@@ -12,8 +12,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from glue_runtime import run_job  # noqa: E402
-from insurancelake_etl.args import COLLECT_REQUIRED, COMMON_OPTIONAL  # noqa: E402
-from insurancelake_etl.jobs import collect_to_cleanse  # noqa: E402
 
 if __name__ == "__main__":
-    run_job(collect_to_cleanse, sys.argv, COLLECT_REQUIRED, COMMON_OPTIONAL)
+    run_job("collect_to_cleanse", sys.argv)

@@ -1,8 +1,8 @@
 """AWS Glue Data Quality (``awsgluedq``) as the engine's DQDL evaluator (``--dq_evaluator glue``).
 
 Lives beside the entry scripts because it imports ``awsglue``/``awsgluedq`` (only inside the
-methods, so importing this module never needs them). ``insurancelake_etl.dq.evaluator.make_evaluator``
-loads it by name. Results are published to CloudWatch and the Glue Data Quality console under the
+methods, so importing this module never needs them). The Glue runtime (``glue_runtime``) offers it as
+its default evaluator. Results are published to CloudWatch and the Glue Data Quality console under the
 evaluation context the checker passes (reference §16.5).
 """
 

@@ -1,19 +1,30 @@
-"""The AWS Glue runtime: GlueContext/Job, the Glue Data Catalog and Iceberg's ``glue_catalog``.
+"""The AWS Glue runtime (GlueContext/Job, the Glue Data Catalog, Iceberg's ``glue_catalog``, Glue
+Data Quality) and the start of every job.
 
 This module imports ``awsglue`` and therefore lives beside the entry scripts, never inside the
-``insurancelake_etl`` package. :func:`build_runtime` picks it when ``awsglue`` imports and the local
-runtime otherwise.
+``insurancelake_etl`` package. :func:`run_job` builds the Glue runtime when ``awsglue`` imports and
+otherwise the local runtime of ``insurancelake_local`` (``assets/local``, beside this folder; it is
+not shipped to Glue).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from collections.abc import Sequence
+from pathlib import Path
 
+from insurancelake_etl.contract import CONTRACT
+from insurancelake_etl.dq.evaluator import DeequEvaluator
+from insurancelake_etl.errors import EtlError
+from insurancelake_etl.job_args import JobArgs
+from insurancelake_etl.jobs import JobResult, load_job
 from insurancelake_etl.runtime import Runtime
 
 logger = logging.getLogger("insurancelake_etl")
+
+# The local runner's package, in the source tree and in the npm package.
+LOCAL_PACKAGE_DIR = Path(__file__).resolve().parent.parent / "local"
 
 
 def glue_available() -> bool:
@@ -25,10 +36,12 @@ def glue_available() -> bool:
     return True
 
 
-def build_glue_runtime(args: dict[str, Any]) -> Runtime:
-    """GlueContext, Job (initialised with the job name and arguments) and the Glue catalogs."""
+def build_glue_runtime(args: JobArgs) -> Runtime:
+    """GlueContext, Job (initialised with the job name and arguments), the Glue catalogs and the Glue
+    Data Quality evaluator (the default) besides Deequ."""
     from awsglue.context import GlueContext
     from awsglue.job import Job
+    from glue_dq import GlueDqEvaluator
     from pyspark.context import SparkContext
 
     from insurancelake_etl.runtime.glue_catalog import GlueParquetCatalog
@@ -36,41 +49,40 @@ def build_glue_runtime(args: dict[str, Any]) -> Runtime:
     glue_context = GlueContext(SparkContext.getOrCreate())
     spark = glue_context.spark_session
     job = Job(glue_context)
-    job.init(args["JOB_NAME"], args)
+    job.init(args.run.job_name, dict(args.values))
     return Runtime(
         name="glue",
         spark=spark,
         parquet_catalog=GlueParquetCatalog(spark=spark),
-        iceberg_catalog=args.get("iceberg_catalog") or "glue_catalog",
+        iceberg_catalog=args.engine.iceberg_catalog or str(CONTRACT.arguments["iceberg_catalog"].value),
         iceberg_location=True,
+        evaluators={"glue": GlueDqEvaluator, "deequ": DeequEvaluator},
         commit=job.commit,
     )
 
 
-def build_runtime(args: dict[str, Any]) -> Runtime:
-    """The Glue runtime when ``awsglue`` imports, else the local runtime."""
-    if glue_available():
-        return build_glue_runtime(args)
-    from insurancelake_etl.runtime.local import build_local_runtime
+def build_local_runtime(args: JobArgs) -> Runtime:
+    """The local runtime (``insurancelake_local``), found beside this folder when not on the path."""
+    if LOCAL_PACKAGE_DIR.is_dir() and str(LOCAL_PACKAGE_DIR) not in sys.path:
+        sys.path.append(str(LOCAL_PACKAGE_DIR))
+    from insurancelake_local.runtime import build_local_runtime as build
 
-    return build_local_runtime(args)
+    return build(args)
 
 
-def run_job(job: Any, argv: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> Any:
-    """Parse ``argv``, build the runtime, run ``job.run(args, spark, runtime)`` and commit.
+def run_job(key: str, argv: Sequence[str]) -> JobResult:
+    """Parse ``argv`` for contract job ``key``, build the runtime, run the job and commit.
 
     An engine error is logged as one line (kind and message) and re-raised on Glue, so the job run
     fails with that message; locally the process exits with status 1.
     """
-    from insurancelake_etl.args import resolve_options
-    from insurancelake_etl.errors import EtlError
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     on_glue = glue_available()
     try:
-        args = resolve_options(argv, required, optional)
-        runtime = build_runtime(args)
-        result = job.run(args, runtime.spark, runtime)
+        job = load_job(key)
+        args = job.Args.parse(argv)
+        runtime = build_glue_runtime(args.job) if on_glue else build_local_runtime(args.job)
+        result = job.run(args, runtime)
         runtime.commit()
     except EtlError as exc:
         logger.error("%s: %s", type(exc).__name__, exc)

@@ -28,6 +28,8 @@ interface JobOutcome {
   readonly rows_quarantined?: number;
   readonly table?: string | null;
   readonly partition?: string | null;
+  /** The Spark SQL condition selecting the partition written (the engine's, so no one rebuilds it). */
+  readonly partition_filter?: string | null;
 }
 
 /**
@@ -274,7 +276,7 @@ export class LocalPipeline {
     for (const outcome of outcomes) {
       if (!outcome?.table) continue;
       try {
-        const where = outcome.partition ? ` WHERE ${partitionPredicate(outcome.partition)}` : '';
+        const where = outcome.partition_filter ? ` WHERE ${outcome.partition_filter}` : '';
         const sample = await this.worker.request<any>('query', { sql: `SELECT * FROM ${outcome.table}${where}`, limit: 5 });
         const count = await this.worker.request<any>('query', { sql: `SELECT COUNT(*) FROM ${outcome.table}${where}` });
         out.push({ table: outcome.table + (outcome.partition ? ` (${outcome.partition})` : ''), columns: sample.columns, rows: sample.rows, count: Number(count.rows[0][0]) });
@@ -293,14 +295,6 @@ function round(x: number): number {
 function sumQuarantined(outcomes: JobOutcome[]): number | null {
   const values = outcomes.map((o) => o.rows_quarantined).filter((v): v is number => typeof v === 'number');
   return values.length ? values.reduce((a, b) => a + b, 0) : null;
-}
-
-/** `year=2024/month=01/day=05` → `year='2024' AND month='01' AND day='05'`. */
-function partitionPredicate(partition: string): string {
-  return partition.split('/').map((p) => {
-    const [k, v] = p.split('=');
-    return `${k} = '${v.replace(/'/g, "''")}'`;
-  }).join(' AND ');
 }
 
 function failedBeforeStart(database: string, table: string, file: string, started: number, error: string | null): ExecutionSummary {

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
-import { ENGINE_DIR } from './paths';
+import { ENGINE_DIR, ENGINE_PYTHONPATH } from './paths';
 
 /** A moto server on a free loopback port: the local stand-in for every AWS API the pipeline calls. */
 export class MotoServer {
@@ -8,9 +8,9 @@ export class MotoServer {
   static async start(python: string): Promise<MotoServer> {
     const port = await freePort();
     // moto's server with Step Functions timestamps as the real API returns them (epoch seconds).
-    const child = spawn(python, ['-m', 'insurancelake_etl.moto_server', '-H', '127.0.0.1', '-p', String(port)], {
+    const child = spawn(python, ['-m', 'insurancelake_local.moto_server', '-H', '127.0.0.1', '-p', String(port)], {
       cwd: ENGINE_DIR,
-      env: { ...process.env, PYTHONPATH: ENGINE_DIR },
+      env: { ...process.env, PYTHONPATH: ENGINE_PYTHONPATH },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
-import { ENGINE_DIR } from './paths';
+import { ENGINE_DIR, ENGINE_PYTHONPATH } from './paths';
 
 /** A failure the engine reported for one request (the worker itself lives on). */
 export class EngineError extends Error {
@@ -16,16 +16,16 @@ interface Pending {
 }
 
 /**
- * The long-lived local Spark worker (`python -m insurancelake_etl.worker`): one JVM for every Glue
+ * The long-lived local Spark worker (`python -m insurancelake_local.worker`): one JVM for every Glue
  * task of a run. Requests are JSON lines; the worker's own logs (Spark's included) go to `logFile`.
  */
 export class SparkWorker {
   /** Start the worker process; Spark itself starts on the first request that needs it. */
   static start(python: string, warehouse: string, env: Record<string, string>, logFile: string): SparkWorker {
     const log = fs.openSync(logFile, 'a');
-    const child = spawn(python, ['-m', 'insurancelake_etl.worker', '--warehouse', warehouse], {
+    const child = spawn(python, ['-m', 'insurancelake_local.worker', '--warehouse', warehouse], {
       cwd: ENGINE_DIR,
-      env: { ...process.env, ...env, PYTHONPATH: ENGINE_DIR, PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, ...env, PYTHONPATH: ENGINE_PYTHONPATH, PYTHONUNBUFFERED: '1' },
       stdio: ['pipe', 'pipe', log],
     });
     return new SparkWorker(child, logFile);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 // The insurancelake CLI as a user runs it: the compiled bin (npm test compiles first).
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'lib', 'cli', 'main.js');
-const ENGINE = path.join(ROOT, 'assets', 'glue');
+const LOCAL_ENGINE = path.join(ROOT, 'assets', 'local');
 const EXAMPLES = path.join(ROOT, 'examples', 'config');
 
 function cli(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
@@ -96,7 +96,7 @@ describe('insurancelake run, end to end on the local pipeline', () => {
   beforeAll(() => {
     const python = path.join(ROOT, '.venv', 'bin', 'python');
     const datagen = (...args: string[]) => {
-      const r = spawnSync(python, ['-m', 'insurancelake_etl.datagen', '--seed', '7', ...args], { cwd: ENGINE, encoding: 'utf8' });
+      const r = spawnSync(python, ['-m', 'insurancelake_local.datagen', '--seed', '7', ...args], { cwd: LOCAL_ENGINE, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(r.stderr);
     };
     datagen('--kind', 'claims', '--rows', '60', '--policy-rows', '120', '--out', path.join(collect, 'SyntheticGeneralData', 'ClaimData', 'claims.csv'));

@@ -15,13 +15,16 @@ os.environ.setdefault("INSURANCELAKE_DRIVER_MEMORY", "1g")
 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 ENGINE = Path(__file__).resolve().parents[2] / "assets" / "glue"
-sys.path.insert(0, str(ENGINE))
+LOCAL = Path(__file__).resolve().parents[2] / "assets" / "local"
+sys.path[:0] = [str(ENGINE), str(LOCAL)]
 # Python UDF workers import the engine too (on Glue it arrives through --extra-py-files).
-os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ENGINE), os.environ.get("PYTHONPATH")) if p)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ENGINE), str(LOCAL), os.environ.get("PYTHONPATH")) if p)
 
 from insurancelake_etl.context import JobContext  # noqa: E402
+from insurancelake_etl.job_args import JobRun  # noqa: E402
 from insurancelake_etl.lineage import MemoryLineage  # noqa: E402
-from insurancelake_etl.runtime.spark import build_local_spark  # noqa: E402
+from insurancelake_etl.partition import Partition  # noqa: E402
+from insurancelake_local.spark import build_local_spark  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -44,18 +47,10 @@ def ctx(spark, lineage) -> JobContext:
     """A job context with the argument values the reference tests use."""
     return JobContext(
         spark=spark,
-        args={
-            "JOB_NAME": "pytest",
-            "JOB_RUN_ID": "jr_pytest",
-            "environment": "unittest",
-            "execution_id": "test_execution_id",
-            "source_key": "TestDb/TestTable",
-            "base_file_name": "testfile.csv",
-            "state_machine_name": "test_state_machine",
-            "p_year": "2024",
-            "p_month": "01",
-            "p_day": "05",
-        },
+        run=JobRun(job_name="pytest", job_run_id="jr_pytest", execution_id="test_execution_id", state_machine_name="test_state_machine"),
+        dataset="TestDb/TestTable",
+        partition=Partition.parse("2024", "01", "05"),
+        base_file_name="testfile.csv",
         lineage=lineage,
         spec_file="etl/transformation-spec/TestDb-TestTable.json",
     )
@@ -67,7 +62,7 @@ def moto_endpoint() -> Iterator[str]:
     through ``AWS_ENDPOINT_URL`` with dummy credentials and region. Yields the endpoint URL.
 
     One server for the session: tests that create AWS resources should use unique names."""
-    from insurancelake_etl.moto_server import threaded_endpoint
+    from insurancelake_local.moto_server import threaded_endpoint
 
     with threaded_endpoint() as url:
         yield url

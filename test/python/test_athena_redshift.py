@@ -12,7 +12,8 @@ import boto3
 import pytest
 
 from insurancelake_etl.jobs import cleanse_to_consume
-from insurancelake_etl.runtime.local import build_local_runtime
+from insurancelake_etl.job_args import ConsumeArgs
+from insurancelake_local.runtime import build_local_runtime
 from insurancelake_etl.sql_runner import (
     QueryError,
     athena_execute_query,
@@ -124,9 +125,10 @@ def test_consume_job_runs_athena_statements_and_redshift_file(moto_endpoint, spa
         "athena_workgroup": "primary", "redshift_workgroup_name": "wg-analytics", "redshift_database": "dev",
         "iceberg_catalog": "c" + uuid.uuid4().hex[:8], "warehouse": (tmp_path / "warehouse").as_uri(),
     }
-    runtime = build_local_runtime(args, spark)
+    job_args = ConsumeArgs.parse_mapping(args)
+    runtime = build_local_runtime(job_args.job, spark)
     redshift = ReportedState(boto3.client("redshift-data"), "describe_statement", ("Status",), "FINISHED", {})
-    result = cleanse_to_consume.run(args, spark, runtime, redshift_client=redshift, poll_seconds=0)
+    result = cleanse_to_consume.run(job_args, runtime, redshift_client=redshift, poll_seconds=0)
     assert result.statements == [
         f"CREATE OR REPLACE VIEW {db}_consume.a AS SELECT '3' AS m",
         "CREATE OR REPLACE VIEW b AS SELECT 2",

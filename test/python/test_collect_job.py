@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from insurancelake_etl.errors import DataError, SchemaChangeError
+from insurancelake_etl.errors import ArgumentValueError, DataError, SchemaChangeError
+from insurancelake_etl.job_args import CollectArgs
 from insurancelake_etl.jobs import collect_to_cleanse
-from insurancelake_etl.runtime.local import build_local_runtime
+from insurancelake_local.runtime import build_local_runtime, open_warehouse
 
 ENGINE = Path(__file__).resolve().parents[2] / "assets" / "glue"
 CSV = "Policy Number,Insured Name,Premium\n1,Alice,100.5\n2,Bob,200.25\n"
@@ -72,9 +73,9 @@ class Lake:
         return args
 
     def run(self, spark, lineage=None, **overrides: str):
-        args = self.args(**overrides)
-        runtime = build_local_runtime(args, spark)
-        result = collect_to_cleanse.run(args, spark, runtime, lineage=lineage)
+        args = CollectArgs.parse_mapping(self.args(**overrides))
+        runtime = build_local_runtime(args.job, spark)
+        result = collect_to_cleanse.run(args, runtime, lineage=lineage)
         return result, spark.table(result.table)
 
 
@@ -169,10 +170,17 @@ def test_parquet_format_writes_the_hive_layout_under_the_cleanse_bucket(spark, l
     assert table.count() == 2
 
 
-def test_non_numeric_partition_argument_fails(spark, lake):
+def test_non_numeric_partition_argument_fails_naming_the_argument(spark, lake):
     lake.put_input(CSV)
-    with pytest.raises(ValueError):
+    # A ValueError, as the reference's int() raises, and a job-argument error with a clear message.
+    with pytest.raises(ValueError, match='--p_month "January": expected a month 1-12') as info:
         lake.run(spark, p_month="January")
+    assert isinstance(info.value, ArgumentValueError)
+
+
+def test_month_out_of_range_fails_before_anything_is_read(spark, lake):
+    with pytest.raises(ArgumentValueError, match='--p_month "13": expected a month 1-12'):
+        lake.run(spark, p_month="13")
 
 
 @pytest.mark.parametrize("fmt", ["PARQUET", "ICEBERG"])
@@ -186,7 +194,7 @@ def test_entry_script_runs_locally_and_its_table_is_readable_from_another_proces
     env.update({k: v for k, v in os.environ.items() if k.startswith(("JAVA", "SPARK", "INSURANCELAKE_IVY"))})
     completed = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env)
     assert completed.returncode == 0, completed.stderr[-2000:]
-    reopened = build_local_runtime({"warehouse": lake.uri("warehouse"), "iceberg_catalog": lake.catalog}, spark)
+    reopened = open_warehouse(lake.uri("warehouse"), spark, lake.catalog)
     name = f"{lake.db.lower()}.policies" if fmt == "PARQUET" else f"{lake.catalog}.{lake.db.lower()}.policies"
     rows = reopened.spark.table(name).collect()
     assert sorted(r.insured_name for r in rows) == ["Alice", "Bob"]

@@ -11,8 +11,12 @@ from pathlib import Path
 import pytest
 from pyspark.sql import functions as F
 
-from insurancelake_etl import readers
-from insurancelake_etl.runtime.local import build_local_runtime
+from insurancelake_etl.readers import ReadRequest
+from insurancelake_etl.readers.delimited import delimited_options, read_delimited
+from insurancelake_etl.readers import line_scan
+from insurancelake_etl.readers.line_scan import single_line_records
+from insurancelake_etl.tables import WriteRequest
+from insurancelake_local.runtime import open_warehouse
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -21,9 +25,15 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
+def read_counted(spark, uri: str, spec: dict):
+    """The delimited reader's frame and the row count it knows without a pass (or None)."""
+    result = read_delimited(ReadRequest(spark, uri, spec))
+    return result.df, result.rows
+
+
 def multiline_reference(spark, path: Path, spec: dict):
     """The reference's read: the same options with multiLine=true."""
-    return spark.read.format("csv").options(**readers.delimited_options(spec)).load(path.as_uri())
+    return spark.read.format("csv").options(**delimited_options(spec)).load(path.as_uri())
 
 
 @pytest.fixture
@@ -60,7 +70,7 @@ def policies(rows: int, newline: bytes = b"\n") -> bytes:
 )
 def test_file_without_multiline_records_reads_in_line_mode_as_multiline_would(spark, tmp_path, small_splits, name, data, spec):
     path = write(tmp_path, name, data)
-    df, rows = readers.read_delimited_counted(spark, path.as_uri(), spec)
+    df, rows = read_counted(spark, path.as_uri(), spec)
     expected = multiline_reference(spark, path, spec)
     assert df.rdd.getNumPartitions() > 1
     assert rows == expected.count() == df.count()
@@ -71,7 +81,7 @@ def test_file_without_multiline_records_reads_in_line_mode_as_multiline_would(sp
 def test_quoted_line_break_keeps_multiline_and_reads_one_value(spark, tmp_path, small_splits):
     data = policies(40) + b'99,"two\nlines",1.0,2024-02-01,"x"\n' + policies(40).split(b"\n", 1)[1]
     path = write(tmp_path, "p.csv", data)
-    df, rows = readers.read_delimited_counted(spark, path.as_uri(), {})
+    df, rows = read_counted(spark, path.as_uri(), {})
     assert rows is None
     assert df.rdd.getNumPartitions() == 1
     assert df.count() == 81
@@ -98,34 +108,34 @@ def test_quoted_line_break_keeps_multiline_and_reads_one_value(spark, tmp_path, 
 )
 def test_files_line_mode_could_read_differently_keep_multiline(tmp_path, why, data, spec):
     path = write(tmp_path, "p.csv", data)
-    assert readers.single_line_records(path.as_uri(), readers.delimited_options(spec)) is None, why
+    assert single_line_records(path.as_uri(), delimited_options(spec)) is None, why
 
 
 def test_compressed_file_keeps_multiline(tmp_path):
     path = write(tmp_path, "p.csv.gz", gzip.compress(b"a,b\n1,2\n"))
-    assert readers.single_line_records(path.as_uri(), readers.delimited_options({})) is None
+    assert single_line_records(path.as_uri(), delimited_options({})) is None
 
 
 def test_scan_reads_across_chunk_boundaries(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "SCAN_CHUNK_BYTES", 7)
+    monkeypatch.setattr(line_scan, "SCAN_CHUNK_BYTES", 7)
     good = write(tmp_path, "good.csv", policies(30))
     bad = write(tmp_path, "bad.csv", policies(30) + b'1,"a\nb",2,2024-01-01,x\n')
-    options = readers.delimited_options({})
-    assert readers.single_line_records(good.as_uri(), options) == 30
-    assert readers.single_line_records(bad.as_uri(), options) is None
+    options = delimited_options({})
+    assert single_line_records(good.as_uri(), options) == 30
+    assert single_line_records(bad.as_uri(), options) is None
 
 
 def test_header_only_and_empty_files_count_no_rows_or_keep_multiline(tmp_path):
-    options = readers.delimited_options({})
-    assert readers.single_line_records(write(tmp_path, "h.csv", b"a,b\n").as_uri(), options) == 0
-    assert readers.single_line_records(write(tmp_path, "e.csv", b"").as_uri(), options) is None
+    options = delimited_options({})
+    assert single_line_records(write(tmp_path, "h.csv", b"a,b\n").as_uri(), options) == 0
+    assert single_line_records(write(tmp_path, "e.csv", b"").as_uri(), options) is None
 
 
 def test_line_mode_infers_the_same_types_as_multiline(spark, tmp_path, small_splits):
     # The first rows look like integers and dates, a later split holds the values that widen them.
     rows = [f"{i},2024-01-{i % 28 + 1:02},{i}" for i in range(80)] + ["1.5,2024-13-01,x"]
     path = write(tmp_path, "p.csv", ("a,b,c\n" + "\n".join(rows) + "\n").encode())
-    df = readers.read_delimited(spark, path.as_uri(), {})
+    df = read_delimited(ReadRequest(spark, path.as_uri(), {})).df
     assert df.schema == multiline_reference(spark, path, {}).schema
     assert [f.dataType.simpleString() for f in df.schema.fields] == ["double", "string", "string"]
 
@@ -135,8 +145,7 @@ def test_line_mode_infers_the_same_types_as_multiline(spark, tmp_path, small_spl
 
 @pytest.fixture
 def runtime(spark, tmp_path):
-    args = {"warehouse": (tmp_path / "warehouse").as_uri(), "iceberg_catalog": "s" + uuid.uuid4().hex[:10]}
-    return build_local_runtime(args, spark)
+    return open_warehouse((tmp_path / "warehouse").as_uri(), spark, "s" + uuid.uuid4().hex[:10])
 
 
 def cleanse_frame(spark, ids, day="05"):
@@ -148,12 +157,9 @@ def test_iceberg_partition_write_without_shuffle_returns_the_rows_added(runtime,
     writer = runtime.table_writer("ICEBERG")
     db = "db" + uuid.uuid4().hex[:8]
     location = (tmp_path / "t").as_uri()
-    created = writer.replace_partition(cleanse_frame(spark, range(10)), db, "p", location,
-                                       allow_schema_change="strict", shuffle=False)  # fmt: skip
-    other = writer.replace_partition(cleanse_frame(spark, range(4), "06"), db, "p", location,
-                                     allow_schema_change="strict", shuffle=False)  # fmt: skip
-    replaced = writer.replace_partition(cleanse_frame(spark, range(100, 107)), db, "p", location,
-                                        allow_schema_change="strict", shuffle=False)  # fmt: skip
+    created = writer.write(cleanse_frame(spark, range(10)), WriteRequest(db, "p", location, allow_schema_change="strict", shuffle=False))  # fmt: skip
+    other = writer.write(cleanse_frame(spark, range(4), "06"), WriteRequest(db, "p", location, allow_schema_change="strict", shuffle=False))  # fmt: skip
+    replaced = writer.write(cleanse_frame(spark, range(100, 107)), WriteRequest(db, "p", location, allow_schema_change="strict", shuffle=False))  # fmt: skip
     assert (created, other, replaced) == (10, 4, 7)
     table = spark.table(writer.table_name(db, "p"))
     assert sorted(r.id for r in table.where("day = '05'").collect()) == list(range(100, 107))
@@ -161,12 +167,11 @@ def test_iceberg_partition_write_without_shuffle_returns_the_rows_added(runtime,
     assert table.columns == ["id", "name", "year", "month", "day"]
 
 
-def test_parquet_partition_write_without_shuffle_keeps_rows_and_reports_no_count(runtime, spark, tmp_path):
+def test_parquet_partition_write_without_shuffle_keeps_rows_and_counts_them_once(runtime, spark, tmp_path):
     writer = runtime.table_writer("PARQUET")
     db = "db" + uuid.uuid4().hex[:8]
-    added = writer.replace_partition(cleanse_frame(spark, range(9)), db, "p", (tmp_path / "t").as_uri(),
-                                     allow_schema_change="strict", shuffle=False)  # fmt: skip
-    assert added is None
+    added = writer.write(cleanse_frame(spark, range(9)), WriteRequest(db, "p", (tmp_path / "t").as_uri(), allow_schema_change="strict", shuffle=False))  # fmt: skip
+    assert added == 9
     assert sorted(r.id for r in spark.table(writer.table_name(db, "p")).collect()) == list(range(9))
 
 

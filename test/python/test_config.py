@@ -9,9 +9,15 @@ import boto3
 import pytest
 
 from insurancelake_etl import config
+from insurancelake_etl.config_location import ConfigLocation
 from insurancelake_etl.errors import ConfigError
 
 PREFIX = "/etl/transformation-spec/"
+
+
+def location(bucket: str, spec_prefix: str = PREFIX) -> ConfigLocation:
+    """The configuration location of a Collect run with ``--txn_spec_prefix_path spec_prefix``."""
+    return ConfigLocation.from_arguments({"txn_bucket": bucket, "txn_spec_prefix_path": spec_prefix})
 
 
 @pytest.fixture
@@ -31,7 +37,7 @@ def write(root: Path, key: str, text: str | bytes) -> None:
 
 
 def load(root: Path, db: str = "Sales", tbl: str = "Policies") -> config.JobConfig:
-    return config.load_job_config(root.as_uri(), PREFIX, db, tbl)
+    return config.load_job_config(location(root.as_uri()), db, tbl)
 
 
 def test_file_locations_follow_the_reference_names(scripts):
@@ -43,7 +49,7 @@ def test_file_locations_follow_the_reference_names(scripts):
 
 
 def test_dq_rules_folder_is_hard_coded_whatever_the_spec_prefix(scripts):
-    cfg = config.load_job_config(scripts.as_uri(), "/custom/prefix/", "Sales", "Policies")
+    cfg = config.load_job_config(location(scripts.as_uri(), "/custom/prefix/"), "Sales", "Policies")
     assert cfg.spec_file.endswith("/custom/prefix/Sales-Policies.json")
     assert cfg.dq_file.endswith("/etl/dq-rules/dq-Sales-Policies.json")
 
@@ -155,6 +161,12 @@ def test_mapping_unknown_scorer_lists_the_scorers(scripts):
         load(scripts)
 
 
+def test_mapping_scorer_of_a_direct_row_is_ignored_by_the_job_as_by_the_reference(scripts):
+    # insurancelake validate and the construct refuse it (the mapping schema); see test_validate.
+    write(scripts, "etl/transformation-spec/Sales-Policies.csv", "SourceName,DestName,Threshold,Scorer\nA,a,,bogus\n")
+    assert load(scripts).mapping_rows == [{"sourcename": "A", "destname": "a", "threshold": "", "scorer": "bogus"}]
+
+
 def test_mapping_fuzzy_row_without_scorer_fails(scripts):
     write(scripts, "etl/transformation-spec/Sales-Policies.csv", "SourceName,DestName,Threshold\nA,a,90\n")
     with pytest.raises(ConfigError, match=r"line 2, column 4: a fuzzy row \(Threshold set\) needs a Scorer"):
@@ -184,19 +196,20 @@ def test_dq_rules_that_are_not_an_object_fail(scripts):
 
 
 def test_entity_match_spec_absent_is_empty_and_malformed_fails(scripts):
-    spec, uri = config.load_entity_match(scripts.as_uri(), PREFIX, "Customer")
+    spec, uri = config.load_entity_match(location(scripts.as_uri()), "Customer")
     assert spec == {} and uri.endswith("/etl/transformation-spec/Customer-entitymatch.json")
     write(scripts, "etl/transformation-spec/Customer-entitymatch.json", '{"levels": [}')
     with pytest.raises(ConfigError, match=r"Customer-entitymatch.json: line 1, column 13: malformed JSON"):
-        config.load_entity_match(scripts.as_uri(), PREFIX, "Customer")
+        config.load_entity_match(location(scripts.as_uri()), "Customer")
 
 
 def test_load_sql_returns_text_or_none_with_the_uri(scripts):
     write(scripts, "etl/transformation-sql/spark-Sales-Policies.sql", "SELECT * FROM sales.policies")
-    text, uri = config.load_sql(scripts.as_uri(), "/etl/transformation-sql/", "spark", "Sales", "Policies")
+    sql = ConfigLocation.from_arguments({"txn_bucket": scripts.as_uri(), "txn_sql_prefix_path": "/etl/transformation-sql/"})
+    text, uri = config.load_sql(sql, "spark", "Sales", "Policies")
     assert text == "SELECT * FROM sales.policies"
     assert uri == f"{scripts.as_uri()}/etl/transformation-sql/spark-Sales-Policies.sql"
-    assert config.load_sql(scripts.as_uri(), "/etl/transformation-sql/", "athena", "Sales", "Policies")[0] is None
+    assert config.load_sql(sql, "athena", "Sales", "Policies")[0] is None
 
 
 def test_config_is_read_from_s3(moto_endpoint):
@@ -205,7 +218,7 @@ def test_config_is_read_from_s3(moto_endpoint):
     s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key="etl/transformation-spec/Sales-Policies.json", Body=b'{"input_spec": {"tsv": {}}}')
     s3.put_object(Bucket=bucket, Key="etl/transformation-spec/Sales-Policies.csv", Body=b"SourceName,DestName\nA,a\n")
-    cfg = config.load_job_config(f"s3://{bucket}", PREFIX, "Sales", "Policies")
+    cfg = config.load_job_config(location(f"s3://{bucket}"), "Sales", "Policies")
     assert cfg.spec == {"input_spec": {"tsv": {}}}
     assert cfg.mapping_rows == [{"sourcename": "A", "destname": "a"}]
     assert cfg.spec_file == f"s3://{bucket}/etl/transformation-spec/Sales-Policies.json"

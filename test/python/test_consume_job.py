@@ -9,9 +9,11 @@ import pytest
 from pyspark.sql import functions as F
 
 from insurancelake_etl.errors import ConfigError, JobArgumentError, SchemaChangeError
+from insurancelake_etl.job_args import ConsumeArgs
 from insurancelake_etl.jobs import cleanse_to_consume
 from insurancelake_etl.jobs.cleanse_to_consume import table_override
-from insurancelake_etl.runtime.local import build_local_runtime
+from insurancelake_etl.tables import WriteRequest
+from insurancelake_local.runtime import build_local_runtime
 
 
 class ConsumeLake:
@@ -26,12 +28,11 @@ class ConsumeLake:
         self.catalog = "c" + uuid.uuid4().hex[:10]
         for name in ("cleanse", "consume", "etl", "temp", "warehouse"):
             (root / name).mkdir()
-        self.runtime = build_local_runtime(self.args(), spark)
+        self.runtime = build_local_runtime(ConsumeArgs.parse_mapping(self.args()).job, spark)
         cleanse = spark.createDataFrame([(1, "Alice", 100.5), (2, "Bob", 200.25)], "policy_id int, name string, premium double")
         cleanse = cleanse.withColumns({"year": F.lit("2024"), "month": F.lit("01"), "day": F.lit("05")})
-        self.runtime.table_writer(fmt).replace_partition(
-            cleanse, self.db, "policies", (root / "cleanse" / self.db / "policies").as_uri(), allow_schema_change="strict"
-        )
+        location = (root / "cleanse" / self.db / "policies").as_uri()
+        self.runtime.table_writer(fmt).write(cleanse, WriteRequest(self.db, "policies", location, allow_schema_change="strict"))
 
     def uri(self, name: str) -> str:
         return (self.root / name).as_uri()
@@ -69,7 +70,7 @@ class ConsumeLake:
         return args
 
     def run(self, lineage=None, **overrides: str):
-        return cleanse_to_consume.run(self.args(**overrides), self.spark, self.runtime, lineage=lineage)
+        return cleanse_to_consume.run(ConsumeArgs.parse_mapping(self.args(**overrides)), self.runtime, lineage=lineage)
 
 
 @pytest.fixture(params=["ICEBERG", "PARQUET"])
@@ -183,8 +184,10 @@ def test_redshift_workgroup_without_database_is_refused(iceberg_lake):
 
 
 def test_missing_partition_argument_is_a_job_argument_error():
-    from insurancelake_etl.args import CONSUME_OPTIONAL, CONSUME_REQUIRED, resolve_options
+    from insurancelake_etl.args import resolve_job_options
+    from insurancelake_etl.contract import CONTRACT
 
-    argv = ["s", *[f"--{name}=x" for name in CONSUME_REQUIRED if name not in ("p_year", "p_month", "p_day")]]
+    job = CONTRACT.job("cleanse_to_consume")
+    argv = ["s", *[f"--{name}=x" for name in job.required if name not in ("p_year", "p_month", "p_day")]]
     with pytest.raises(JobArgumentError, match="--p_year, --p_month, --p_day"):
-        resolve_options(argv, CONSUME_REQUIRED, CONSUME_OPTIONAL)
+        resolve_job_options(argv, job)

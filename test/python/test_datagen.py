@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from insurancelake_etl.datagen import CHUNK_ROWS, DATASETS, write_all, write_dataset
-from insurancelake_etl.datagen.__main__ import main
-from insurancelake_etl.datagen.general import POLICY_COLUMNS
-from insurancelake_etl.datagen.vocab import STATES
+from insurancelake_local.datagen import CHUNK_ROWS, DATASETS, write_all, write_dataset
+from insurancelake_local.datagen.__main__ import main
+from insurancelake_local.datagen.general import POLICY_COLUMNS
+from insurancelake_local.datagen.vocab import STATES
 
 
 def _digest(path: Path) -> str:

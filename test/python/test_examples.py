@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from insurancelake_etl import lookups
-from insurancelake_etl.datagen import DATASETS, write_dataset
+from insurancelake_local import lookup_loader as lookups
+from insurancelake_local.datagen import DATASETS, write_dataset
 from insurancelake_etl.spec_schema import validate_spec
 from insurancelake_etl.transforms.registry import spec_key_name
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
+from insurancelake_etl.job_args import JobRun
 from insurancelake_etl.lineage import NoLineage, make_lineage
 from insurancelake_etl.lineage_dynamodb import DynamoDbLineage, numeric_audit
 
@@ -58,15 +59,15 @@ def policies(spark):
 
 
 def test_without_a_lineage_table_nothing_is_recorded():
-    assert isinstance(make_lineage({"JOB_NAME": "x"}), NoLineage)
+    assert isinstance(make_lineage(JobRun(job_name="x"), None), NoLineage)
 
 
 def test_with_a_lineage_table_the_dynamodb_recorder_is_used(args):
-    assert isinstance(make_lineage(args), DynamoDbLineage)
+    assert isinstance(make_lineage(JobRun.from_arguments(args), args["data_lineage_table"]), DynamoDbLineage)
 
 
 def test_read_writes_the_reference_item_shape(args, policies):
-    recorder = DynamoDbLineage(args, uniid="fixed-uuid")
+    recorder = DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args), uniid="fixed-uuid")
     recorder.update_lineage(policies, "Db/Tbl", "read")
     [item] = items(args)
     assert item["step_function_execution_id"] == args["execution_id"]
@@ -83,7 +84,7 @@ def test_read_writes_the_reference_item_shape(args, policies):
 
 
 def test_sequence_numbers_count_per_recorder_and_share_one_uuid(args, policies):
-    recorder = DynamoDbLineage(args)
+    recorder = DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args))
     recorder.update_lineage(policies, "Db/Tbl", "read")
     recorder.update_lineage(None, "Db/Tbl", "changetype", transform={"a": "int", "b": "date"})
     found = items(args)
@@ -93,7 +94,7 @@ def test_sequence_numbers_count_per_recorder_and_share_one_uuid(args, policies):
 
 
 def test_numericaudit_sums_double_and_decimal_columns_as_strings(args, policies):
-    DynamoDbLineage(args).update_lineage(policies, "Db/Tbl", "numericaudit")
+    DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args)).update_lineage(policies, "Db/Tbl", "numericaudit")
     [item] = items(args)
     assert item["dataset_operation"] == "numericaudit"
     assert json.loads(item["info"]) == {
@@ -131,26 +132,26 @@ def test_mapping_records_one_item_per_row_with_dropped_and_fuzzy_operations(args
         {"sourcename": "Legacy", "destname": "NULL"},
         {"sourcename": "Contact Name", "destname": "contact", "threshold": "90", "scorer": "partial_ratio", "match": "contactname"},
     ]
-    DynamoDbLineage(args).update_lineage(policies, "Db/Tbl", "mapping", map=rows)
+    DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args)).update_lineage(policies, "Db/Tbl", "mapping", map=rows)
     found = items(args)
     assert [i["dataset_operation"] for i in found] == ["mapping", "dropped", "fuzzymapping"]
     assert [json.loads(i["info"]) for i in found] == [rows[0], {"dropped": "Legacy"}, rows[2]]
 
 
 def test_a_transform_given_as_a_dict_records_one_item_per_key(args):
-    DynamoDbLineage(args).update_lineage(None, "Db/Tbl", "changetype", transform={"a": "int", "b": "date"})
+    DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args)).update_lineage(None, "Db/Tbl", "changetype", transform={"a": "int", "b": "date"})
     assert [json.loads(i["info"]) for i in items(args)] == [{"changetype": "a"}, {"changetype": "b"}]
 
 
 def test_a_transform_given_as_a_list_of_dicts_records_one_item_per_entry(args):
     spec = [{"field": "x", "format": "M/d/yyyy"}, {"field": "y", "format": "yyyy-MM-dd"}]
-    DynamoDbLineage(args).update_lineage(None, "Db/Tbl", "date", transform=spec)
+    DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args)).update_lineage(None, "Db/Tbl", "date", transform=spec)
     found = items(args)
     assert [i["dataset_operation"] for i in found] == ["date", "date"]
     assert [json.loads(i["info"]) for i in found] == [{"date": spec[0]}, {"date": spec[1]}]
 
 
 def test_info_records_one_item_with_the_operation_as_key(args):
-    DynamoDbLineage(args).update_lineage(None, "Db/Tbl", "sparksql", info="SELECT * FROM x")
+    DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args)).update_lineage(None, "Db/Tbl", "sparksql", info="SELECT * FROM x")
     [item] = items(args)
     assert (item["dataset_operation"], json.loads(item["info"])) == ("sparksql", {"sparksql": "SELECT * FROM x"})

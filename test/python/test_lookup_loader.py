@@ -1,4 +1,4 @@
-"""The lookup-table loaders (``python -m insurancelake_etl.lookups``) against a moto DynamoDB over HTTP."""
+"""The lookup-table loaders (``python -m insurancelake_local.lookup_loader``) against a moto DynamoDB over HTTP."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
 from insurancelake_etl import lookups as store
+from insurancelake_local import lookup_loader as loader
 
-ENGINE = Path(__file__).resolve().parents[2] / "assets" / "glue"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
 def _create_table(partition: str, sort: str) -> str:
@@ -32,9 +33,9 @@ def _create_table(partition: str, sort: str) -> str:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ENGINE)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(ASSETS / folder) for folder in ("glue", "local"))}
     return subprocess.run(
-        [sys.executable, "-m", "insurancelake_etl.lookups", *args], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "insurancelake_local.lookup_loader", *args], env=env, capture_output=True, text=True, check=False
     )
 
 
@@ -57,9 +58,9 @@ def test_load_value_again_replaces_the_items(moto_endpoint, tmp_path):
     table = _create_table("source_system", "column_name")
     path = tmp_path / "lookups.json"
     path.write_text(json.dumps({"LOB": {"AUTO": "Auto"}}), encoding="utf-8")
-    store.load_value_lookups(path, table, "Sys")
+    loader.load_value_lookups(path, table, "Sys")
     path.write_text(json.dumps({"LOB": {"AUTO": "Automobile"}}), encoding="utf-8")
-    assert store.load_value_lookups(path, table, "Sys") == 1
+    assert loader.load_value_lookups(path, table, "Sys") == 1
     assert store.get_value_lookup(table, "Sys", "LOB") == {"AUTO": "Automobile"}
 
 
@@ -94,7 +95,7 @@ def test_load_multi_writes_more_items_than_one_batch(moto_endpoint, tmp_path):
     table = _create_table("lookup_group", "lookup_item")
     lines = ["code,label"] + [f"C{n},Label {n}" for n in range(60)]
     (tmp_path / "multi.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert store.load_multi_lookups(tmp_path / "multi.csv", table, "g", ["code"]) == 60
+    assert loader.load_multi_lookups(tmp_path / "multi.csv", table, "g", ["code"]) == 60
     assert len(store.query_lookup_group(table, "g", ["label"])) == 60
 
 
@@ -102,4 +103,4 @@ def test_load_multi_with_an_unknown_lookup_column_fails_naming_it(moto_endpoint,
     table = _create_table("lookup_group", "lookup_item")
     (tmp_path / "multi.csv").write_text("code,label\nA,B\n", encoding="utf-8")
     with pytest.raises(ValueError, match="row 2: lookup column.s. nope not in the CSV header"):
-        store.load_multi_lookups(tmp_path / "multi.csv", table, "g", ["nope"])
+        loader.load_multi_lookups(tmp_path / "multi.csv", table, "g", ["nope"])

@@ -9,6 +9,7 @@ from pyspark.errors import AnalysisException
 from pyspark.sql.types import ArrayType, DoubleType, FloatType, LongType, StringType, StructField, StructType
 
 from insurancelake_etl import mapping
+from insurancelake_etl.readers import recommended_input_spec
 
 
 def row(source: str, dest: str, threshold: str | None = None, scorer: str | None = None, **extra) -> dict:
@@ -199,7 +200,7 @@ def test_recommended_spec_suggests_decimal_date_and_timestamp(spark):
             StructField("count", LongType()),
         ]
     )
-    spec = mapping.recommended_spec(spark.createDataFrame([], schema), ".csv")
+    spec = mapping.recommended_spec(spark.createDataFrame([], schema), recommended_input_spec("s3://collect/Db/Tbl/p.csv"))
     assert spec == {
         "transform_spec": {
             "changetype": {"premium": "decimal(16,2)", "rate": "decimal(16,2)"},
@@ -214,6 +215,6 @@ def test_recommended_spec_suggests_decimal_date_and_timestamp(spark):
 
 @pytest.mark.parametrize("ext", [".xlsx", ".XLSM", ".xls"])
 def test_recommended_spec_adds_excel_input_for_excel_files(spark, ext):
-    spec = mapping.recommended_spec(spark.createDataFrame([("x",)], ["name"]), ext)
+    spec = mapping.recommended_spec(spark.createDataFrame([("x",)], ["name"]), recommended_input_spec(f"s3://collect/Db/Tbl/p{ext}"))
     assert spec["input_spec"] == {"excel": {"sheet_names": ["0"], "data_address": "A1", "header": True}}
     assert spec["transform_spec"] == {}

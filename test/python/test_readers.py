@@ -23,12 +23,13 @@ from pyspark.sql.types import (
 
 from insurancelake_etl import readers
 from insurancelake_etl.errors import ConfigError, DataError
+from insurancelake_etl.readers.delimited import delimited_options
+from insurancelake_etl.readers.excel_workbook import parse_data_address
 
 
 def read(spark, path: Path, input_spec: dict | None = None, mapping_rows: list | None = None):
-    return readers.read_input(
-        spark, path.as_uri(), input_spec or {}, mapping_rows=mapping_rows or [], file_label=f"TestDb/TestTable/{path.name}"
-    )
+    request = readers.ReadRequest(spark, path.as_uri(), input_spec or {}, mapping_rows or [], f"TestDb/TestTable/{path.name}")
+    return readers.read_input(request).df
 
 
 def text_file(tmp_path: Path, name: str, content: str) -> Path:
@@ -61,7 +62,7 @@ def text_file(tmp_path: Path, name: str, content: str) -> Path:
     ],
 )
 def test_dispatch_first_match_wins(name, spec, kind):
-    assert readers.reader_kind(f"s3://collect/Db/Tbl/{name}", spec) == kind
+    assert readers.pick(f"s3://collect/Db/Tbl/{name}", spec).name == kind
 
 
 # ------------------------------------------------------------------------------------ delimited
@@ -108,7 +109,7 @@ def test_pipe_beats_tsv_beats_csv_and_options_come_from_the_winner(spark, tmp_pa
     path = text_file(tmp_path, "p.txt", "1|2\n")
     df = read(spark, path, {"csv": {"header": True}, "tsv": {"header": True}, "pipe": {"header": False}})
     assert df.columns == ["_c0", "_c1"]
-    assert readers.delimited_options({"csv": {}, "tsv": {}})["delimiter"] == "\t"
+    assert delimited_options({"csv": {}, "tsv": {}})["delimiter"] == "\t"
 
 
 def test_multi_character_delimiter(spark, tmp_path):
@@ -163,16 +164,13 @@ def test_file_without_extension_is_read_as_csv(spark, tmp_path):
     assert read(spark, path).columns == ["a", "b"]
 
 
-def test_empty_file_aborts_with_the_reference_message(spark, tmp_path):
-    path = text_file(tmp_path, "p.csv", "")
-    with pytest.raises(DataError, match="^No rows of data in source file; aborting$"):
-        readers.check_not_empty(read(spark, path))
+def test_empty_file_reads_no_rows(spark, tmp_path):
+    # The job aborts on no rows (test_collect_job); the reader must not invent any.
+    assert read(spark, text_file(tmp_path, "p.csv", "")).count() == 0
 
 
-def test_header_only_file_aborts(spark, tmp_path):
-    path = text_file(tmp_path, "p.csv", "a,b\n")
-    with pytest.raises(RuntimeError, match="No rows of data in source file; aborting"):
-        readers.check_not_empty(read(spark, path))
+def test_header_only_file_reads_no_rows(spark, tmp_path):
+    assert read(spark, text_file(tmp_path, "p.csv", "a,b\n")).count() == 0
 
 
 # ------------------------------------------------------------------------------------ JSON
@@ -230,10 +228,9 @@ def test_xml_default_row_tag_is_row(spark, tmp_path):
     assert read(spark, path).count() == 2
 
 
-def test_xml_without_the_row_tag_reads_no_rows_and_aborts(spark, tmp_path):
+def test_xml_without_the_row_tag_reads_no_rows(spark, tmp_path):
     path = text_file(tmp_path, "p.xml", "<rows><item><a>1</a></item></rows>")
-    with pytest.raises(DataError, match="No rows of data in source file; aborting"):
-        readers.check_not_empty(read(spark, path, {"xml": {"row_tag": "policy"}}))
+    assert read(spark, path, {"xml": {"row_tag": "policy"}}).count() == 0
 
 
 # ------------------------------------------------------------------------------------ fixed width
@@ -411,10 +408,8 @@ def test_excel_blank_rows_are_skipped(spark, tmp_path):
     assert [r.a for r in read(spark, path).collect()] == ["x", "y"]
 
 
-def test_excel_header_only_sheet_aborts(spark, tmp_path):
-    path = workbook(tmp_path / "p.xlsx", {"S": [["a", "b"]]})
-    with pytest.raises(DataError, match="No rows of data in source file; aborting"):
-        readers.check_not_empty(read(spark, path))
+def test_excel_header_only_sheet_reads_no_rows(spark, tmp_path):
+    assert read(spark, workbook(tmp_path / "p.xlsx", {"S": [["a", "b"]]})).count() == 0
 
 
 def test_password_protected_workbook_is_read_with_the_password(spark, tmp_path):
@@ -465,9 +460,9 @@ def test_corrupt_excel_file_fails(spark, tmp_path):
     [("A1", (1, 1, None, None)), ("$B$3", (3, 2, None, None)), ("B3:F20", (3, 2, 20, 6)), ("'Sheet 1'!AA10", (10, 27, None, None))],
 )
 def test_parse_data_address(address, expected):
-    assert readers.parse_data_address(address) == expected
+    assert parse_data_address(address) == expected
 
 
 def test_parse_data_address_rejects_garbage():
     with pytest.raises(ConfigError, match="data_address 'top' is not a cell or range"):
-        readers.parse_data_address("top")
+        parse_data_address("top")

@@ -147,6 +147,23 @@ def test_generator_picks_up_any_registered_transform_and_rewrites_local_refs(fak
     assert "missing required key 'field'" in str(error.value)
 
 
+def test_input_spec_sections_come_from_the_reader_registry(monkeypatch):
+    from insurancelake_etl.readers import registry as readers
+
+    sections = {key for reader in readers.registered() for key in reader.sections}
+    assert sections == {"csv", "tsv", "pipe", "json", "xml", "fixed", "parquet", "excel"}
+    fake = readers.ReaderDef("avro", lambda request: None, lambda ext, spec: ext == ".avro", 60, {"avro": {"type": "object"}})
+    monkeypatch.setitem(readers._REGISTRY, "avro", fake)
+    spec_schema._validator.cache_clear()
+    try:
+        assert spec_schema.build_schema()["$defs"]["input_spec"]["properties"]["avro"] == {"type": "object"}
+        spec_schema.validate_spec({"input_spec": {"avro": {}}}, SPEC_FILE)
+        with pytest.raises(ConfigError, match=r"\$\.input_spec\.avro: 5 is a number; expected object"):
+            spec_schema.validate_spec({"input_spec": {"avro": 5}}, SPEC_FILE)
+    finally:
+        spec_schema._validator.cache_clear()
+
+
 def test_check_command_reports_an_outdated_file(tmp_path, monkeypatch, capsys):
     stale = tmp_path / "schema.json"
     stale.write_text("{}\n", encoding="utf-8")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from pyspark.sql import functions as F
 
-from insurancelake_etl.catalog import check_schema_change, decimal_greater
+from insurancelake_etl.catalog import check_schema_change, decimal_greater, default_allow_schema_change
 from insurancelake_etl.errors import ConfigError, SchemaChangeError
-from insurancelake_etl.runtime.local import build_local_runtime
-from insurancelake_etl.runtime.local_catalog import LocalParquetCatalog
-from insurancelake_etl.tables import TableDef
+from insurancelake_etl.tables import TableDef, WriteRequest
+from insurancelake_local.local_catalog import LocalParquetCatalog
+from insurancelake_local.runtime import open_warehouse
 
 FORMATS = ["ICEBERG", "PARQUET"]
 
@@ -71,6 +71,14 @@ def test_decimal_greater_than_rule():
     assert not decimal_greater("decimal(11,2)", "decimal(10,6)")
 
 
+@pytest.mark.parametrize(
+    ("environment", "mode"),
+    [("Dev", "permissive"), ("Test", "reorder"), ("Prod", "strict"), ("unittest", "strict"), ("dev", "strict")],
+)
+def test_environment_default_of_allow_schema_change(environment, mode):
+    assert default_allow_schema_change(environment) == mode
+
+
 def test_unknown_mode_is_a_config_error():
     with pytest.raises(ConfigError, match="Unsupported value for allow_schema_change sloppy"):
         check_schema_change(cols("a:int"), cols("b:int"), "sloppy")
@@ -82,8 +90,7 @@ def test_unknown_mode_is_a_config_error():
 @pytest.fixture
 def runtime(spark, tmp_path):
     """A local runtime on a fresh warehouse with its own Iceberg catalog name."""
-    args = {"warehouse": (tmp_path / "warehouse").as_uri(), "iceberg_catalog": "t" + uuid.uuid4().hex[:10]}
-    return build_local_runtime(args, spark)
+    return open_warehouse((tmp_path / "warehouse").as_uri(), spark, "t" + uuid.uuid4().hex[:10])
 
 
 @pytest.fixture
@@ -104,9 +111,9 @@ def read(runtime, writer, db, table="policies"):
 def test_replacing_a_partition_keeps_other_partitions(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
     location = (tmp_path / "cleanse" / "Db" / "policies").as_uri()
-    writer.replace_partition(frame(spark, [(1, "a")], "05"), db, "policies", location, allow_schema_change="strict")
-    writer.replace_partition(frame(spark, [(2, "b")], "06"), db, "policies", location, allow_schema_change="strict")
-    writer.replace_partition(frame(spark, [(3, "c"), (4, "d")], "05"), db, "policies", location, allow_schema_change="strict")
+    writer.write(frame(spark, [(1, "a")], "05"), WriteRequest(db, "policies", location, allow_schema_change="strict"))
+    writer.write(frame(spark, [(2, "b")], "06"), WriteRequest(db, "policies", location, allow_schema_change="strict"))
+    writer.write(frame(spark, [(3, "c"), (4, "d")], "05"), WriteRequest(db, "policies", location, allow_schema_change="strict"))
     assert read(runtime, writer, db) == [
         (2, "b", "2024", "01", "06"),
         (3, "c", "2024", "01", "05"),
@@ -117,7 +124,7 @@ def test_replacing_a_partition_keeps_other_partitions(spark, runtime, db, tmp_pa
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_partition_columns_are_strings(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
-    writer.replace_partition(frame(spark, [(1, "a")]), db, "policies", (tmp_path / "t").as_uri(), allow_schema_change="strict")
+    writer.write(frame(spark, [(1, "a")]), WriteRequest(db, "policies", (tmp_path / "t").as_uri(), allow_schema_change="strict"))
     types = dict(spark.table(writer.table_name(db, "policies")).dtypes)
     assert (types["year"], types["month"], types["day"]) == ("string", "string", "string")
 
@@ -126,10 +133,10 @@ def test_partition_columns_are_strings(spark, runtime, db, tmp_path, fmt):
 def test_strict_refuses_a_new_column_and_leaves_the_table_unchanged(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
     location = (tmp_path / "t").as_uri()
-    writer.replace_partition(frame(spark, [(1, "a")]), db, "policies", location, allow_schema_change="strict")
+    writer.write(frame(spark, [(1, "a")]), WriteRequest(db, "policies", location, allow_schema_change="strict"))
     wider = frame(spark, [(9, "z", 1.5)], schema="id int, name string, premium double")
     with pytest.raises(SchemaChangeError, match="Nonpermissible schema change .*added premium"):
-        writer.replace_partition(wider, db, "policies", location, allow_schema_change="strict")
+        writer.write(wider, WriteRequest(db, "policies", location, allow_schema_change="strict"))
     assert read(runtime, writer, db) == [(1, "a", "2024", "01", "05")]
     assert spark.table(writer.table_name(db, "policies")).columns == ["id", "name", "year", "month", "day"]
 
@@ -138,9 +145,9 @@ def test_strict_refuses_a_new_column_and_leaves_the_table_unchanged(spark, runti
 def test_evolve_allows_widening_and_a_new_column(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
     location = (tmp_path / "t").as_uri()
-    writer.replace_partition(frame(spark, [(1, "a")]), db, "policies", location, allow_schema_change="evolve")
+    writer.write(frame(spark, [(1, "a")]), WriteRequest(db, "policies", location, allow_schema_change="evolve"))
     wider = frame(spark, [(2, "b", 3)], day="06", schema="id bigint, name string, extra int")
-    writer.replace_partition(wider, db, "policies", location, allow_schema_change="evolve")
+    writer.write(wider, WriteRequest(db, "policies", location, allow_schema_change="evolve"))
     table = spark.table(writer.table_name(db, "policies"))
     assert dict(table.dtypes)["id"] == "bigint"
     assert sorted(r.extra for r in table.collect() if r.day == "06") == [3]
@@ -150,9 +157,9 @@ def test_evolve_allows_widening_and_a_new_column(spark, runtime, db, tmp_path, f
 def test_evolve_refuses_narrowing_before_writing(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
     location = (tmp_path / "t").as_uri()
-    writer.replace_partition(frame(spark, [(1, "a")], schema="id bigint, name string"), db, "policies", location, allow_schema_change="evolve")
+    writer.write(frame(spark, [(1, "a")], schema="id bigint, name string"), WriteRequest(db, "policies", location, allow_schema_change="evolve"))
     with pytest.raises(SchemaChangeError, match="id bigint→int"):
-        writer.replace_partition(frame(spark, [(2, "b")], day="06"), db, "policies", location, allow_schema_change="evolve")
+        writer.write(frame(spark, [(2, "b")], day="06"), WriteRequest(db, "policies", location, allow_schema_change="evolve"))
     assert read(runtime, writer, db) == [(1, "a", "2024", "01", "05")]
 
 
@@ -160,10 +167,10 @@ def test_evolve_refuses_narrowing_before_writing(spark, runtime, db, tmp_path, f
 def test_partition_key_type_change_is_refused_even_when_permissive(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
     location = (tmp_path / "t").as_uri()
-    writer.replace_table(frame(spark, [(1, "a")]), db, "summary", location)
+    writer.write(frame(spark, [(1, "a")]), WriteRequest(db, "summary", location, allow_schema_change="permissive", replace="table"))
     typed = spark.createDataFrame([(2, "b", 2024, 1, 5)], "id int, name string, year int, month int, day int")
     with pytest.raises(SchemaChangeError, match="Nonpermissible change to partition keys"):
-        writer.replace_table(typed, db, "summary", location, allow_schema_change="permissive")
+        writer.write(typed, WriteRequest(db, "summary", location, allow_schema_change="permissive", replace="table"))
     assert read(runtime, writer, db, "summary") == [(1, "a", "2024", "01", "05")]
 
 
@@ -172,14 +179,14 @@ def test_missing_partition_columns_are_refused(spark, runtime, db, tmp_path, fmt
     writer = runtime.table_writer(fmt)
     df = spark.createDataFrame([(1, "a")], "id int, name string")
     with pytest.raises(SchemaChangeError, match="Some or all specified partition keys"):
-        writer.replace_table(df, db, "summary", (tmp_path / "t").as_uri())
+        writer.write(df, WriteRequest(db, "summary", (tmp_path / "t").as_uri(), allow_schema_change="permissive", replace="table"))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_failure_midway_through_the_write_keeps_the_previous_partition(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
     location = (tmp_path / "t").as_uri()
-    writer.replace_partition(frame(spark, [(1, "a"), (2, "b")]), db, "policies", location, allow_schema_change="strict")
+    writer.write(frame(spark, [(1, "a"), (2, "b")]), WriteRequest(db, "policies", location, allow_schema_change="strict"))
 
     @F.udf("int")
     def explode_on_three(value):
@@ -189,16 +196,14 @@ def test_failure_midway_through_the_write_keeps_the_previous_partition(spark, ru
 
     bad = frame(spark, [(1, "new"), (2, "new"), (3, "new")]).withColumn("id", explode_on_three("id"))
     with pytest.raises(Exception, match="injected fault"):
-        writer.replace_partition(bad, db, "policies", location, allow_schema_change="strict")
+        writer.write(bad, WriteRequest(db, "policies", location, allow_schema_change="strict"))
     assert read(runtime, writer, db) == [(1, "a", "2024", "01", "05"), (2, "b", "2024", "01", "05")]
 
 
 @pytest.mark.parametrize("point", ["before_write", "after_stage", "after_switch", "after_copy"])
 def test_parquet_partition_is_complete_whichever_step_fails(spark, runtime, db, tmp_path, point):
     location = (tmp_path / "t").as_uri()
-    runtime.table_writer("PARQUET").replace_partition(
-        frame(spark, [(1, "old"), (2, "old")]), db, "policies", location, allow_schema_change="strict"
-    )
+    runtime.table_writer("PARQUET").write(frame(spark, [(1, "old"), (2, "old")]), WriteRequest(db, "policies", location, allow_schema_change="strict"))
 
     def fault(step):
         if step == point:
@@ -206,7 +211,7 @@ def test_parquet_partition_is_complete_whichever_step_fails(spark, runtime, db, 
 
     writer = runtime.table_writer("PARQUET", fault=fault)
     with pytest.raises(RuntimeError, match=f"killed at {point}"):
-        writer.replace_partition(frame(spark, [(7, "new"), (8, "new"), (9, "new")]), db, "policies", location, allow_schema_change="strict")
+        writer.write(frame(spark, [(7, "new"), (8, "new"), (9, "new")]), WriteRequest(db, "policies", location, allow_schema_change="strict"))
     # Before the catalog switch the old rows are visible; from the switch on the complete new rows.
     expected = ["old", "old"] if point in ("before_write", "after_stage") else ["new", "new", "new"]
     assert [r[1] for r in read(runtime, writer, db)] == expected
@@ -216,9 +221,7 @@ def test_parquet_partition_is_complete_whichever_step_fails(spark, runtime, db, 
     files = [p for loc in paths for p in Path(loc.replace("file://", "")).glob("*.parquet")]
     assert len(paths) == 1 and files
     # The next successful write cleans up whatever the failure left behind.
-    runtime.table_writer("PARQUET").replace_partition(
-        frame(spark, [(5, "next")]), db, "policies", location, allow_schema_change="strict"
-    )
+    runtime.table_writer("PARQUET").write(frame(spark, [(5, "next")]), WriteRequest(db, "policies", location, allow_schema_change="strict"))
     assert read(runtime, writer, db) == [(5, "next", "2024", "01", "05")]
     assert not [n for n in os.listdir(tmp_path / "t") if n.startswith("_staging_")]
 
@@ -228,16 +231,14 @@ def test_parquet_failure_before_switch_shows_old_rows_and_after_switch_new_rows(
     results = {}
     for point in ("after_stage", "after_switch"):
         table = f"p_{point}"
-        runtime.table_writer("PARQUET").replace_partition(frame(spark, [(1, "old")]), db, table, location + point, allow_schema_change="strict")
+        runtime.table_writer("PARQUET").write(frame(spark, [(1, "old")]), WriteRequest(db, table, location + point, allow_schema_change="strict"))
 
         def fault(step, point=point):
             if step == point:
                 raise RuntimeError("killed")
 
         with pytest.raises(RuntimeError):
-            runtime.table_writer("PARQUET", fault=fault).replace_partition(
-                frame(spark, [(2, "new"), (3, "new")]), db, table, location + point, allow_schema_change="strict"
-            )
+            runtime.table_writer("PARQUET", fault=fault).write(frame(spark, [(2, "new"), (3, "new")]), WriteRequest(db, table, location + point, allow_schema_change="strict"))
         results[point] = read(runtime, runtime.table_writer("PARQUET"), db, table)
     assert results["after_stage"] == [(1, "old", "2024", "01", "05")]
     assert results["after_switch"] == [(2, "new", "2024", "01", "05"), (3, "new", "2024", "01", "05")]
@@ -245,9 +246,7 @@ def test_parquet_failure_before_switch_shows_old_rows_and_after_switch_new_rows(
 
 def test_parquet_layout_is_hive_style_under_the_table_location(spark, runtime, db, tmp_path):
     location = tmp_path / "cleanse" / "SalesDb" / "Policies"
-    runtime.table_writer("PARQUET").replace_partition(
-        frame(spark, [(1, "a")]), db, "Policies", location.as_uri(), allow_schema_change="strict"
-    )
+    runtime.table_writer("PARQUET").write(frame(spark, [(1, "a")]), WriteRequest(db, "Policies", location.as_uri(), allow_schema_change="strict"))
     partition = location / "year=2024" / "month=01" / "day=05"
     assert list(partition.glob("*.parquet"))
     assert sorted(os.listdir(location)) == ["year=2024"]
@@ -260,8 +259,8 @@ def test_parquet_layout_is_hive_style_under_the_table_location(spark, runtime, d
 def test_replace_table_drops_partitions_missing_from_the_new_data(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
     location = (tmp_path / "consume" / "Db" / "summary").as_uri()
-    writer.replace_table(frame(spark, [(1, "a")], "05").unionByName(frame(spark, [(2, "b")], "06")), db, "summary", location)
-    writer.replace_table(frame(spark, [(3, "c")], "07"), db, "summary", location)
+    writer.write(frame(spark, [(1, "a")], "05").unionByName(frame(spark, [(2, "b")], "06")), WriteRequest(db, "summary", location, allow_schema_change="permissive", replace="table"))
+    writer.write(frame(spark, [(3, "c")], "07"), WriteRequest(db, "summary", location, allow_schema_change="permissive", replace="table"))
     assert read(runtime, writer, db, "summary") == [(3, "c", "2024", "01", "07")]
 
 
@@ -269,14 +268,14 @@ def test_replace_table_drops_partitions_missing_from_the_new_data(spark, runtime
 def test_replace_table_is_atomic_when_the_write_fails(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
     location = (tmp_path / "t").as_uri()
-    writer.replace_table(frame(spark, [(1, "a")], "05").unionByName(frame(spark, [(2, "b")], "06")), db, "summary", location)
+    writer.write(frame(spark, [(1, "a")], "05").unionByName(frame(spark, [(2, "b")], "06")), WriteRequest(db, "summary", location, allow_schema_change="permissive", replace="table"))
 
     @F.udf("string")
     def fail(value):
         raise ValueError("injected fault")
 
     with pytest.raises(Exception, match="injected fault"):
-        writer.replace_table(frame(spark, [(3, "c")], "07").withColumn("name", fail("name")), db, "summary", location)
+        writer.write(frame(spark, [(3, "c")], "07").withColumn("name", fail("name")), WriteRequest(db, "summary", location, allow_schema_change="permissive", replace="table"))
     assert read(runtime, writer, db, "summary") == [(1, "a", "2024", "01", "05"), (2, "b", "2024", "01", "06")]
 
 
@@ -284,16 +283,16 @@ def test_replace_table_is_atomic_when_the_write_fails(spark, runtime, db, tmp_pa
 def test_permissive_replace_table_takes_the_new_schema(spark, runtime, db, tmp_path, fmt):
     writer = runtime.table_writer(fmt)
     location = (tmp_path / "t").as_uri()
-    writer.replace_table(frame(spark, [(1, "a")]), db, "summary", location)
-    writer.replace_table(frame(spark, [("x", 2.5)], schema="code string, amount double"), db, "summary", location)
+    writer.write(frame(spark, [(1, "a")]), WriteRequest(db, "summary", location, allow_schema_change="permissive", replace="table"))
+    writer.write(frame(spark, [("x", 2.5)], schema="code string, amount double"), WriteRequest(db, "summary", location, allow_schema_change="permissive", replace="table"))
     assert spark.table(writer.table_name(db, "summary")).columns == ["code", "amount", "year", "month", "day"]
 
 
 def test_parquet_tables_are_registered_again_from_the_warehouse(spark, runtime, db, tmp_path):
     writer = runtime.table_writer("PARQUET")
-    writer.replace_partition(frame(spark, [(1, "a")]), db, "policies", (tmp_path / "t").as_uri(), allow_schema_change="strict")
+    writer.write(frame(spark, [(1, "a")]), WriteRequest(db, "policies", (tmp_path / "t").as_uri(), allow_schema_change="strict"))
     spark.sql(f"DROP TABLE {db}.policies")
-    reopened = build_local_runtime({"warehouse": runtime.warehouse, "iceberg_catalog": runtime.iceberg_catalog}, spark)
+    reopened = open_warehouse(runtime.warehouse, spark, runtime.iceberg_catalog)
     assert read(reopened, writer, db) == [(1, "a", "2024", "01", "05")]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from insurancelake_etl.validate import validate_config
+from insurancelake_local.validate import validate_config
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "config"
 SPEC = "etl/transformation-spec/SyntheticGeneralData-ClaimData.json"
@@ -63,11 +63,17 @@ def test_malformed_mapping_csv_names_the_line(config: Path):
     assert line.startswith("etl/transformation-spec/X-Y.csv") and "line 2" in line
 
 
+def test_mapping_rows_are_checked_against_the_mapping_schema(config: Path):
+    write(config, "etl/transformation-spec/X-Y.csv", "SourceName,DestName,Threshold,Scorer\nA,a,,bogus\n")
+    [line] = lines(config)
+    assert line.startswith('etl/transformation-spec/X-Y.csv: line 2, column 4: "bogus" is not allowed; expected one of')
+
+
 def test_dependent_file_needs_database_table_keys_and_known_lookback_units(config: Path):
     write(config, "etl/transformation-spec/A-B-dependent.json", '{"depends_on": {"justonefolder": 1}, "lookback": {"fortnights": 1}}')
     found = lines(config)
     assert any("$.depends_on.justonefolder" in line for line in found)
-    assert any("$.lookback.fortnights: unknown unit" in line for line in found)
+    assert any("$.lookback: unexpected key(s) fortnights; allowed keys: years" in line for line in found)
 
 
 def test_sql_file_name_must_be_one_the_jobs_read(config: Path):
@@ -98,6 +104,19 @@ def test_dq_rules_with_an_unclosed_string_name_stage_rule_and_column(config: Pat
     write(config, "etl/dq-rules/dq-A-B.json", '{"after_transform": {"warn_rules": ["IsComplete \\"policy"]}}')
     [line] = lines(config)
     assert line.startswith("etl/dq-rules/dq-A-B.json: $.after_transform.warn_rules[0]: DQDL error at column 12")
+
+
+def test_dq_rules_are_checked_against_the_dq_rules_schema(config: Path):
+    write(config, "etl/dq-rules/dq-A-B.json", '{"before_transfrom": {"warn_rules": ["RowCount > 0"]}, "after_transform": {"warn_rules": "x"}}')
+    found = lines(config)
+    assert "etl/dq-rules/dq-A-B.json: $: unexpected key(s) before_transfrom" in found[0]
+    assert found[1].startswith("etl/dq-rules/dq-A-B.json: $.after_transform.warn_rules: \"x\" is a string; expected array")
+
+
+def test_entity_match_specs_are_validated(config: Path):
+    write(config, "etl/transformation-spec/X-entitymatch.json", '{"primary_entity_table": "p"}')
+    [line] = lines(config)
+    assert line.startswith("etl/transformation-spec/X-entitymatch.json: $: missing required key")
 
 
 def test_dq_rules_file_name_must_match_a_table(config: Path):

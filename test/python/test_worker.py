@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ENGINE = Path(__file__).resolve().parents[2] / "assets" / "glue"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
 @pytest.fixture(scope="module")
 def worker(tmp_path_factory: pytest.TempPathFactory):
     warehouse = tmp_path_factory.mktemp("worker-warehouse")
     process = subprocess.Popen(
-        [sys.executable, "-m", "insurancelake_etl.worker", "--warehouse", warehouse.as_uri()],
-        cwd=ENGINE,
+        [sys.executable, "-m", "insurancelake_local.worker", "--warehouse", warehouse.as_uri()],
+        cwd=warehouse,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env={"PYTHONPATH": str(ENGINE), "PATH": "/usr/bin:/bin", "INSURANCELAKE_DRIVER_MEMORY": "1g"},
+        env={
+            "PYTHONPATH": os.pathsep.join(str(ASSETS / folder) for folder in ("glue", "local")),
+            "PATH": "/usr/bin:/bin",
+            "INSURANCELAKE_DRIVER_MEMORY": "1g",
+            **{k: v for k, v in os.environ.items() if k.startswith(("JAVA", "INSURANCELAKE_IVY"))},
+        },
     )
     counter = iter(range(1, 1000))
 

@@ -47,12 +47,12 @@ export default async function globalSetup(): Promise<void> {
   });
   const python = out.trim().split('\n').pop()!.trim();
   const port = await freePort();
-  // moto.server, with Step Functions timestamps as epoch numbers (insurancelake_etl/moto_server.py,
+  // moto.server, with Step Functions timestamps as epoch numbers (insurancelake_local/moto_server.py,
   // the same endpoint the local runner starts).
-  const engine = path.join(ROOT, 'assets', 'glue');
-  const child = spawn(python, ['-m', 'insurancelake_etl.moto_server', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: engine,
-    env: { ...process.env, PYTHONPATH: engine },
+  const local = path.join(ROOT, 'assets', 'local');
+  const child = spawn(python, ['-m', 'insurancelake_local.moto_server', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: local,
+    env: { ...process.env, PYTHONPATH: local },
     stdio: 'ignore',
   });
   (globalThis as any).__MOTO_SERVER__ = child;

@@ -3,100 +3,16 @@
 Glue starts a job script as ``script.py --JOB_NAME x --source_key y …`` (and the local runner uses the
 same form, or ``--name=value``). :func:`resolve_options` accepts both spellings, ignores arguments it
 was not asked for (Glue adds its own, such as ``--job-bookmark-option``), and raises
-:class:`JobArgumentError` (our ``GlueArgumentError``) for a missing required argument.
-
-The argument lists of each job (reference §5.1, §6.1, §7) live here so the entry scripts, the local
-runner and the tests agree on them.
+:class:`JobArgumentError` (our ``GlueArgumentError``) for a missing required argument. Which
+arguments a job requires and accepts is the contract's (:mod:`.contract`), not this module's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from .contract import JobSpec
 from .errors import JobArgumentError
-
-COLLECT_REQUIRED: tuple[str, ...] = (
-    "JOB_NAME",
-    "environment",
-    "TempDir",
-    "txn_bucket",
-    "txn_spec_prefix_path",
-    "source_bucket",
-    "target_bucket",
-    "hash_value_table",
-    "value_lookup_table",
-    "multi_lookup_table",
-    "dq_results_table",
-    "state_machine_name",
-    "execution_id",
-    "source_key",
-    "source_path",
-    "target_database_name",
-    "table_name",
-    "base_file_name",
-    "p_year",
-    "p_month",
-    "p_day",
-)
-
-CONSUME_REQUIRED: tuple[str, ...] = (
-    "JOB_NAME",
-    "environment",
-    "TempDir",
-    "txn_bucket",
-    "txn_sql_prefix_path",
-    "source_bucket",
-    "target_bucket",
-    "dq_results_table",
-    "state_machine_name",
-    "execution_id",
-    "source_key",
-    "source_database_name",
-    "target_database_name",
-    "table_name",
-    "base_file_name",
-    "p_year",
-    "p_month",
-    "p_day",
-)
-
-ENTITY_MATCH_REQUIRED: tuple[str, ...] = (
-    "JOB_NAME",
-    "state_machine_name",
-    "execution_id",
-    "source_key",
-    "environment",
-    "TempDir",
-    "txn_bucket",
-    "txn_spec_prefix_path",
-    "target_bucket",
-    "iceberg_catalog",
-    "database_name_prefix",
-    "table_name",
-    "p_year",
-    "p_month",
-    "p_day",
-)
-
-# Arguments every job accepts when present. JOB_ID/JOB_RUN_ID are set by Glue itself; table_format,
-# iceberg_catalog, warehouse and dq_evaluator (deequ|glue, default glue on Glue, deequ elsewhere)
-# are this project's additions (Iceberg default, local warehouse, DQDL evaluator choice).
-COMMON_OPTIONAL: tuple[str, ...] = (
-    "JOB_ID",
-    "JOB_RUN_ID",
-    "data_lineage_table",
-    "table_format",
-    "iceberg_catalog",
-    "warehouse",
-    "dq_evaluator",
-)
-CONSUME_OPTIONAL: tuple[str, ...] = (
-    *COMMON_OPTIONAL,
-    "redshift_cluster_id",
-    "redshift_workgroup_name",
-    "redshift_database",
-    "athena_workgroup",
-)
 
 
 def _scan(argv: Sequence[str]) -> dict[str, str]:
@@ -120,9 +36,7 @@ def _scan(argv: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def resolve_options(
-    argv: Sequence[str], required: Iterable[str], optional: Iterable[str] = ()
-) -> dict[str, str]:
+def resolve_options(argv: Sequence[str], required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, str]:
     """The values of ``required`` (all must be present) and of those ``optional`` names present in
     ``argv``; the first element of ``argv`` is the script name, as in ``sys.argv``.
 
@@ -146,15 +60,12 @@ def resolve_options(
     return resolved
 
 
-def partition_values(p_year: str, p_month: str, p_day: str) -> tuple[str, str, str]:
-    """The partition values as strings: ``year`` unpadded, ``month``/``day`` two digits (§5.2 step 3).
-
-    A non-numeric value raises ``ValueError``, as the reference's ``int()`` does.
-    """
-    return str(int(p_year)), f"{int(p_month):02}", f"{int(p_day):02}"
+def resolve_job_options(argv: Sequence[str], job: JobSpec) -> dict[str, str]:
+    """:func:`resolve_options` with the job's required and optional arguments from the contract."""
+    return resolve_options(argv, job.required, job.optional)
 
 
-def default_allow_schema_change(environment: str) -> str:
-    """The environment default of ``allow_schema_change``: Dev → permissive, Test → reorder, anything
-    else (Prod, unittest, …) → strict. Kept as the reference (§5.2 step 4)."""
-    return {"Dev": "permissive", "Test": "reorder"}.get(environment, "strict")
+def as_argv(arguments: Mapping[str, str], script: str = "job.py") -> list[str]:
+    """An ``argv`` (``script --name=value …``) for arguments keyed ``name`` or ``--name``, as the Glue
+    API and the local runner hand them over."""
+    return [script, *(f"--{name.removeprefix('--')}={value}" for name, value in arguments.items())]

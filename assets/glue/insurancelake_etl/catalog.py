@@ -198,3 +198,9 @@ def validate_mode(mode: Any, spec_file: str | None = None) -> str:
             location="$.input_spec.allow_schema_change",
         )
     return str(mode)
+
+
+def default_allow_schema_change(environment: str) -> str:
+    """The environment default of ``allow_schema_change``: Dev → permissive, Test → reorder, anything
+    else (Prod, unittest, …) → strict. Kept as the reference (§5.2 step 4)."""
+    return {"Dev": "permissive", "Test": "reorder"}.get(environment, "strict")

@@ -1,27 +1,34 @@
-"""What a transform (or any step) may know about the running job."""
+"""What a transform, the mapping or the data-quality checker may know about the running job."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 from pyspark.sql import SparkSession
 
+from .errors import JobArgumentError
+from .job_args import JobRun, LakeTables, TableTarget
 from .lineage import LineageRecorder, NoLineage
+from .partition import Partition
 
 
-@dataclass
+@dataclass(frozen=True)
 class JobContext:
-    """The job's arguments and adapters, passed to every transform as ``ctx``.
+    """The running job as the steps see it, passed to every transform as ``ctx``.
 
-    ``args`` holds the Glue job arguments exactly as the reference names them (``source_key``,
-    ``base_file_name``, ``value_lookup_table``, ``hash_value_table``, ``execution_id``, …).
-    ``spec_file`` is the configuration file being applied, for error messages.
+    ``dataset`` is the Collect object key (``--source_key``), the lineage dataset name. ``target`` is
+    the table the job writes (quarantine tables sit beside it), ``base_file_name`` the collected
+    file's name. ``spec_file`` is the configuration file being applied, for error messages.
     """
 
     spark: SparkSession
-    args: dict[str, str] = field(default_factory=dict)
+    run: JobRun = field(default_factory=JobRun)
+    dataset: str = ""
+    partition: Partition | None = None
+    target: TableTarget | None = None
+    base_file_name: str | None = None
+    tables: LakeTables = field(default_factory=LakeTables)
     lineage: LineageRecorder = field(default_factory=NoLineage)
     spec_file: str = "transformation spec"
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("insurancelake_etl"))
@@ -29,18 +36,14 @@ class JobContext:
     @property
     def execution_id(self) -> str:
         """The Step Functions execution id the trigger Lambda generated (``--execution_id``)."""
-        return self.args.get("execution_id", "")
+        return self.run.execution_id
 
-    @property
-    def dataset(self) -> str:
-        """The lineage dataset name: the Collect object key (``--source_key``)."""
-        return self.args.get("source_key", "")
+    def file_name(self) -> str:
+        """The collected file's name; a JobArgumentError when the job was started without it."""
+        if not self.base_file_name:
+            raise JobArgumentError("argument --base_file_name is required")
+        return self.base_file_name
 
-    def arg(self, name: str) -> str:
-        """A required job argument; a clear error when the job was started without it."""
-        from .errors import JobArgumentError
-
-        value: Any = self.args.get(name)
-        if value is None or value == "":
-            raise JobArgumentError(f"argument --{name} is required")
-        return str(value)
+    def for_file(self, spec_file: str) -> JobContext:
+        """The same context applying another configuration file (named in error messages)."""
+        return replace(self, spec_file=spec_file)

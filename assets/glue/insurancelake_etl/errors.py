@@ -36,3 +36,8 @@ class SchemaChangeError(EtlError):
 
 class JobArgumentError(EtlError):
     """A required job argument is missing or malformed (the reference raises ``GlueArgumentError``)."""
+
+
+class ArgumentValueError(JobArgumentError, ValueError):
+    """A job argument has a value the job cannot use. Also a ``ValueError``, which is what the
+    reference raises for it (``int()`` of a partition argument)."""

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pyspark.sql import DataFrame
+
+if TYPE_CHECKING:
+    from .job_args import JobRun
 
 
 class LineageRecorder(Protocol):
@@ -38,11 +41,11 @@ class MemoryLineage:
         return [op for _, op, _ in self.calls]
 
 
-def make_lineage(args: dict[str, Any]) -> LineageRecorder:
-    """The lineage recorder for a job's arguments: a DynamoDB recorder writing to
-    ``--data_lineage_table`` when that argument is given (reference §17.1), else :class:`NoLineage`."""
-    if not args.get("data_lineage_table"):
+def make_lineage(run: JobRun, table_name: str | None) -> LineageRecorder:
+    """The lineage recorder of a run: a DynamoDB recorder writing to ``table_name`` (the
+    ``--data_lineage_table`` argument) when given (reference §17.1), else :class:`NoLineage`."""
+    if not table_name:
         return NoLineage()
     from .lineage_dynamodb import DynamoDbLineage
 
-    return DynamoDbLineage(args)
+    return DynamoDbLineage(table_name, run)

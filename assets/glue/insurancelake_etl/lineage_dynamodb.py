@@ -31,6 +31,8 @@ from typing import Any
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from .job_args import JobRun
+
 logger = logging.getLogger(__name__)
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -67,16 +69,16 @@ def _items(value: Any) -> Iterable[Any]:
 class DynamoDbLineage:
     """Lineage records in the DynamoDB lineage table."""
 
-    def __init__(self, args: dict[str, Any], *, uniid: str | None = None, resource: Any = None) -> None:
+    def __init__(self, table_name: str, run: JobRun, *, uniid: str | None = None, resource: Any = None) -> None:
         if resource is None:
             import boto3
 
             resource = boto3.resource("dynamodb")
-        self.table = resource.Table(str(args["data_lineage_table"]))
-        self.job_id = str(args.get("JOB_RUN_ID", ""))
-        self.job_name = str(args.get("JOB_NAME", ""))
-        self.step_function_name = str(args.get("state_machine_name", ""))
-        self.execution_id = str(args.get("execution_id", ""))
+        self.table = resource.Table(table_name)
+        self.job_id = run.job_run_id
+        self.job_name = run.job_name
+        self.step_function_name = run.state_machine_name
+        self.execution_id = run.execution_id
         self.uuid = uniid or str(uuid.uuid4())
         self.count = 1
 

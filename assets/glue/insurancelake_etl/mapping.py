@@ -6,9 +6,11 @@ fuzzy rows (rapidfuzz) over the fields still unmapped. Fields no row selects are
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from pyspark.sql import DataFrame
@@ -18,9 +20,6 @@ from pyspark.sql.types import ArrayType, DataType, DoubleType, FloatType, Struct
 from .context import JobContext
 
 logger = logging.getLogger(__name__)
-
-EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
-
 
 def escape(name: str) -> str:
     """Wrap a column name in backticks unless it already contains one (nested names come pre-escaped)."""
@@ -163,16 +162,17 @@ def recommended_mapping_csv(df: DataFrame) -> str:
     return buffer.getvalue()
 
 
-def recommended_spec(df: DataFrame, ext: str) -> dict[str, Any]:
-    """The recommended spec of §8.7 for ``df`` (after mapping or name cleaning) and the file extension.
+def recommended_spec(df: DataFrame, input_spec: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The recommended spec of §8.7 for ``df`` (after mapping or name cleaning).
 
-    ``input_spec.excel`` for Excel files; ``changetype`` to decimal(16,2) for double/float fields,
-    ``date`` (format MM/dd/yy) for names containing "date" (any case) and ``timestamp`` (format
-    yyyy-MM-dd HH:mm:ss) for names containing "time". Empty suggestions are left out.
+    ``input_spec`` when the file's reader recommends one (Excel: sheet and address, see
+    ``readers.excel``); ``changetype`` to decimal(16,2) for double/float fields, ``date`` (format
+    MM/dd/yy) for names containing "date" (any case) and ``timestamp`` (format yyyy-MM-dd HH:mm:ss)
+    for names containing "time". Empty suggestions are left out.
     """
     spec: dict[str, Any] = {}
-    if ext.lower() in EXCEL_EXTENSIONS:
-        spec["input_spec"] = {"excel": {"sheet_names": ["0"], "data_address": "A1", "header": True}}
+    if input_spec:
+        spec["input_spec"] = copy.deepcopy(dict(input_spec))
     changetype = {f.name: "decimal(16,2)" for f in df.schema.fields if isinstance(f.dataType, (DoubleType, FloatType))}
     dates = [{"field": f.name, "format": "MM/dd/yy"} for f in df.schema.fields if "date" in f.name.lower()]
     times = [{"field": f.name, "format": "yyyy-MM-dd HH:mm:ss"} for f in df.schema.fields if "time" in f.name]

@@ -65,7 +65,8 @@ def read_bytes(uri: str) -> bytes | None:
             if code in _MISSING_CODES:
                 return None
             raise
-        return response["Body"].read()
+        body: bytes = response["Body"].read()
+        return body
     path = _local_path(uri)
     if not path.is_file():
         return None

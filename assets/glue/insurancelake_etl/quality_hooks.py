@@ -10,11 +10,16 @@ through; with rules and no evaluator installed it fails the run.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pyspark.sql import DataFrame
 
 from .context import JobContext
+
+if TYPE_CHECKING:
+    from .dq.evaluator import DqEvaluator
+    from .tables import TableWriter
 
 
 class DataQuality(Protocol):
@@ -44,16 +49,19 @@ class PassThroughQuality:
         return None
 
 
-def make_data_quality(rules: dict[str, Any], ctx: JobContext, tables: Any) -> DataQuality:
-    """The data-quality checker for ``rules`` (the parsed ``dq-<DB>-<TBL>.json``).
+def make_data_quality(
+    rules: dict[str, Any], ctx: JobContext, tables: TableWriter, evaluator: Callable[[], DqEvaluator]
+) -> DataQuality:
+    """The data-quality checker for ``rules`` (the parsed ``dq-<DB>-<TBL>.json``, named by
+    ``ctx.spec_file``).
 
-    ``tables`` is the job's :class:`insurancelake_etl.tables.TableWriter` (quarantine tables are
-    written with it). Empty rules give a pass-through checker. Otherwise the rules are validated
-    (shape and DQDL syntax, naming file, stage and rule) before this returns, and the evaluator is
-    chosen by ``--dq_evaluator`` (see :mod:`insurancelake_etl.dq`).
+    ``tables`` is the job's table writer (quarantine tables are written with it). Empty rules give a
+    pass-through checker. Otherwise the rules are validated (shape and DQDL syntax, naming file,
+    stage and rule) before this returns, with the evaluator ``evaluator`` makes (the runtime's, chosen
+    by ``--dq_evaluator``; see :mod:`insurancelake_etl.dq`).
     """
     if not rules:
         return PassThroughQuality()
     from .dq import build_data_quality_check
 
-    return build_data_quality_check(rules, ctx, tables)
+    return build_data_quality_check(rules, ctx, tables, evaluator)

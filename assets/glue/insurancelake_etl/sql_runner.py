@@ -63,7 +63,7 @@ def athena_execute_query(
         state = status["State"]
         logger.info("Athena query execution status: %s (%s)", state, query_id)
         if state == "SUCCEEDED":
-            return state
+            return str(state)
         if state in ("FAILED", "CANCELED"):
             raise QueryError(
                 "athena_execute_query() failed with query engine error: "
@@ -106,7 +106,7 @@ def redshift_execute_query(
         state = described["Status"]
         logger.info("Redshift query execution status: %s (%s)", state, statement_id)
         if state == "FINISHED":
-            return state
+            return str(state)
         if state in ("FAILED", "ABORTED"):
             raise QueryError(f"redshift_execute_query() failed with error: {described.get('Error', state)}")
         if attempt + 1 < max_attempts:

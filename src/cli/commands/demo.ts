@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runPipeline } from './run';
 import { UsageError } from '../errors';
-import { ENGINE_DIR, EXAMPLES_DIR } from '../paths';
+import { ENGINE_DIR, ENGINE_PYTHONPATH, EXAMPLES_DIR } from '../paths';
 import { ensurePython } from '../python';
 import { Workdir } from '../workdir';
 
@@ -32,8 +32,8 @@ export async function demoCommand(values: Record<string, string | boolean | unde
   const badRows = Math.max(1, Math.round(rows / 1000));
   out.write(`Generating ${rows.toLocaleString('en-US')} rows per dataset (${badRows} spoiled for data quality) into ${collect}\n`);
   const datagen = (...args: string[]) =>
-    execFileSync(python, ['-m', 'insurancelake_etl.datagen', '--rows', String(rows), '--seed', '0', ...args], {
-      cwd: ENGINE_DIR, env: { ...process.env, PYTHONPATH: ENGINE_DIR }, stdio: ['ignore', 'ignore', 'inherit'],
+    execFileSync(python, ['-m', 'insurancelake_local.datagen', '--rows', String(rows), '--seed', '0', ...args], {
+      cwd: ENGINE_DIR, env: { ...process.env, PYTHONPATH: ENGINE_PYTHONPATH }, stdio: ['ignore', 'ignore', 'inherit'],
     });
   datagen('--all', '--out-dir', collect);
   // The general policies again, with a few spoiled rows for the example DQ rules to quarantine.

@@ -10,7 +10,7 @@ import { LocalAws, listFiles } from '../local-aws';
 import { synthesizeLocalLake, LocalLake } from '../local-lake';
 import { LocalPipeline } from '../local-pipeline';
 import { MotoServer } from '../moto-server';
-import { ENGINE_DIR } from '../paths';
+import { ENGINE_DIR, ENGINE_PYTHONPATH } from '../paths';
 import { Progress } from '../progress';
 import { ensurePython } from '../python';
 import { renderReport } from '../report';
@@ -145,8 +145,8 @@ export function loadLookups(python: string, configDir: string, lake: LocalLake, 
   if (!fs.existsSync(manifestFile)) return;
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   const run = (args: string[]) =>
-    execFileSync(python, ['-m', 'insurancelake_etl.lookups', ...args], {
-      cwd: ENGINE_DIR, env: { ...process.env, ...env, PYTHONPATH: ENGINE_DIR }, stdio: ['ignore', 'ignore', 'pipe'],
+    execFileSync(python, ['-m', 'insurancelake_local.lookup_loader', ...args], {
+      cwd: ENGINE_DIR, env: { ...process.env, ...env, PYTHONPATH: ENGINE_PYTHONPATH }, stdio: ['ignore', 'ignore', 'pipe'],
     });
   let count = 0;
   for (const entry of manifest.value_lookups ?? []) {

@@ -9,11 +9,15 @@ from decimal import Decimal
 import boto3
 import pytest
 from insurancelake_etl.context import JobContext
+from insurancelake_etl.dq.evaluator import DeequEvaluator
 from insurancelake_etl.errors import ConfigError, DataError
+from insurancelake_etl.job_args import JobRun, LakeTables, TableTarget
 from insurancelake_etl.lineage import MemoryLineage
+from insurancelake_etl.partition import Partition
 from insurancelake_etl.quality_hooks import PassThroughQuality, make_data_quality
-from insurancelake_etl.runtime.local_catalog import LocalParquetCatalog
-from insurancelake_etl.tables import TableWriter
+from insurancelake_etl.tables import IcebergWriter, ParquetWriter
+from insurancelake_local.local_catalog import LocalParquetCatalog
+from insurancelake_local.runtime import open_warehouse
 
 DQ_COLUMNS = ["DataQualityRulesPass", "DataQualityRulesFail", "DataQualityRulesSkip", "DataQualityEvaluationResult"]
 
@@ -38,31 +42,29 @@ def results_table(moto_endpoint) -> str:
 
 @pytest.fixture
 def make_ctx(spark, tmp_path, results_table):
-    def build(day: str = "05", **extra: str) -> JobContext:
-        args = {
-            "JOB_NAME": "collect-job",
-            "JOB_RUN_ID": "jr_dq",
-            "execution_id": f"exec-{uuid.uuid4().hex[:8]}",
-            "state_machine_name": "etl-state-machine",
-            "source_key": "DqDb/Policies",
-            "target_database_name": "dqdb",
-            "table_name": f"Policies{uuid.uuid4().hex[:6]}",
-            "target_bucket": (tmp_path / "cleanse").as_uri(),
-            "p_year": "2024",
-            "p_month": "1",
-            "p_day": day,
-            "dq_results_table": results_table,
-            "dq_file": "etl/dq-rules/dq-DqDb-Policies.json",
-            **extra,
-        }
-        return JobContext(spark=spark, args=args, lineage=MemoryLineage(), spec_file=args["dq_file"])
+    def build(day: str = "05", table: str | None = None, bucket: str | None = None, database: str = "dqdb") -> JobContext:
+        return JobContext(
+            spark=spark,
+            run=JobRun("collect-job", "jr_dq", f"exec-{uuid.uuid4().hex[:8]}", "etl-state-machine"),
+            dataset="DqDb/Policies",
+            partition=Partition.parse("2024", "1", day),
+            target=TableTarget(bucket or (tmp_path / "cleanse").as_uri(), database, table or f"Policies{uuid.uuid4().hex[:6]}"),
+            tables=LakeTables(dq_results_table=results_table),
+            lineage=MemoryLineage(),
+            spec_file="etl/dq-rules/dq-DqDb-Policies.json",
+        )
 
     return build
 
 
+def checker(rules, ctx, writer):
+    """The checker of ``rules`` with the local evaluator (Deequ)."""
+    return make_data_quality(rules, ctx, writer, lambda: DeequEvaluator(ctx.spark))
+
+
 @pytest.fixture
-def writer(spark) -> TableWriter:
-    return TableWriter(spark, table_format="ICEBERG", iceberg_catalog="local")
+def writer(spark) -> IcebergWriter:
+    return IcebergWriter(spark, "local")
 
 
 @pytest.fixture
@@ -74,12 +76,12 @@ def policies(spark):
 
 
 def quarantined(spark, writer, ctx, stage):
-    return spark.table(writer.table_name("dqdb", f"{ctx.args['table_name']}_quarantine_{stage}"))
+    return spark.table(writer.table_name("dqdb", f"{ctx.target.table}_quarantine_{stage}"))
 
 
 def test_quarantine_keeps_passing_rows_without_outcome_columns(make_ctx, writer, policies):
     ctx = make_ctx()
-    check = make_data_quality({"before_transform": {"quarantine_rules": ["ColumnValues 'smoker' in [ 'S','N' ]"]}}, ctx, writer)
+    check = checker({"before_transform": {"quarantine_rules": ["ColumnValues 'smoker' in [ 'S','N' ]"]}}, ctx, writer)
     out = check.run(policies, "before_transform")
     assert out.columns == ["policy", "smoker", "premium"]
     assert sorted(r.policy for r in out.collect()) == ["P1", "P3", "P5"]
@@ -88,7 +90,7 @@ def test_quarantine_keeps_passing_rows_without_outcome_columns(make_ctx, writer,
 def test_quarantine_writes_exactly_the_failing_rows_with_outcomes_partition_and_timestamp(spark, make_ctx, writer, policies):
     ctx = make_ctx()
     rule = "ColumnValues 'smoker' in [ 'S','N' ]"
-    make_data_quality({"before_transform": {"quarantine_rules": [rule]}}, ctx, writer).run(policies, "before_transform")
+    checker({"before_transform": {"quarantine_rules": [rule]}}, ctx, writer).run(policies, "before_transform")
     table = quarantined(spark, writer, ctx, "before_transform")
     assert table.columns == [
         "policy", "smoker", "premium", *[c.lower() for c in DQ_COLUMNS], "year", "month", "day", "execution_id",
@@ -96,7 +98,7 @@ def test_quarantine_writes_exactly_the_failing_rows_with_outcomes_partition_and_
     ]
     rows = sorted(table.collect(), key=lambda r: r.policy)
     assert [r.policy for r in rows] == ["P2", "P4"]
-    assert {(r.year, r.month, r.day, r.execution_id) for r in rows} == {("2024", "01", "05", ctx.args["execution_id"])}
+    assert {(r.year, r.month, r.day, r.execution_id) for r in rows} == {("2024", "01", "05", ctx.execution_id)}
     assert rows[1].dataqualityrulesfail == ['ColumnValues "smoker" in ["S","N"]']
     assert rows[1].dataqualityevaluationresult == "Failed"
     assert all(r.quarantine_timestamp is not None for r in rows)
@@ -106,7 +108,7 @@ def test_quarantine_writes_exactly_the_failing_rows_with_outcomes_partition_and_
 def test_quarantine_table_is_created_even_when_no_row_fails(spark, make_ctx, writer, policies):
     ctx = make_ctx()
     rules = {"before_transform": {"quarantine_rules": ["IsComplete 'policy'"]}}
-    out = make_data_quality(rules, ctx, writer).run(policies, "before_transform")
+    out = checker(rules, ctx, writer).run(policies, "before_transform")
     assert out.count() == 5
     table = quarantined(spark, writer, ctx, "before_transform")
     assert table.count() == 0
@@ -116,12 +118,12 @@ def test_quarantine_table_is_created_even_when_no_row_fails(spark, make_ctx, wri
 def test_a_clean_rerun_clears_the_partition_of_earlier_quarantined_rows(spark, make_ctx, writer, policies):
     rules = {"before_transform": {"quarantine_rules": ["ColumnValues 'smoker' in [ 'S','N' ]"]}}
     first = make_ctx(day="05")
-    other_day = make_ctx(day="06", table_name=first.args["table_name"])
-    make_data_quality(rules, first, writer).run(policies, "before_transform")
-    make_data_quality(rules, other_day, writer).run(policies, "before_transform")
+    other_day = make_ctx(day="06", table=first.target.table)
+    checker(rules, first, writer).run(policies, "before_transform")
+    checker(rules, other_day, writer).run(policies, "before_transform")
     clean = policies.filter("smoker in ('S', 'N')")
-    rerun = make_ctx(day="05", table_name=first.args["table_name"])
-    make_data_quality(rules, rerun, writer).run(clean, "before_transform")
+    rerun = make_ctx(day="05", table=first.target.table)
+    checker(rules, rerun, writer).run(clean, "before_transform")
     table = quarantined(spark, writer, first, "before_transform")
     assert sorted((r.day, r.policy) for r in table.collect()) == [("06", "P2"), ("06", "P4")]
 
@@ -130,7 +132,7 @@ def test_quarantining_every_row_fails_the_run_after_writing_them(spark, make_ctx
     ctx = make_ctx()
     rules = {"before_transform": {"quarantine_rules": ["ColumnValues 'premium' > 100"]}}
     with pytest.raises(DataError) as info:
-        make_data_quality(rules, ctx, writer).run(policies, "before_transform")
+        checker(rules, ctx, writer).run(policies, "before_transform")
     assert str(info.value) == "Data quality check quarantined all rows"
     assert isinstance(info.value, RuntimeError)
     assert quarantined(spark, writer, ctx, "before_transform").count() == 5
@@ -145,20 +147,20 @@ def test_halt_evaluates_the_data_before_quarantine(make_ctx, writer, policies):
         }
     }
     with pytest.raises(DataError) as info:
-        make_data_quality(rules, ctx, writer).run(policies, "before_transform")
+        checker(rules, ctx, writer).run(policies, "before_transform")
     assert str(info.value) == "Data quality check failed"
 
 
 def test_passing_halt_rules_let_the_data_through(make_ctx, writer, policies):
     ctx = make_ctx()
-    out = make_data_quality({"after_sparksql": {"halt_rules": ["RowCount = 5"]}}, ctx, writer).run(policies, "after_sparksql")
+    out = checker({"after_sparksql": {"halt_rules": ["RowCount = 5"]}}, ctx, writer).run(policies, "after_sparksql")
     assert out.count() == 5
 
 
 def test_failing_warn_rules_only_warn(make_ctx, writer, policies, caplog):
     ctx = make_ctx()
     with caplog.at_level(logging.WARNING):
-        out = make_data_quality({"after_transform": {"warn_rules": ["IsComplete 'smoker'"]}}, ctx, writer).run(
+        out = checker({"after_transform": {"warn_rules": ["IsComplete 'smoker'"]}}, ctx, writer).run(
             policies, "after_transform"
         )
     assert out is policies
@@ -166,14 +168,14 @@ def test_failing_warn_rules_only_warn(make_ctx, writer, policies, caplog):
 
 
 def test_a_stage_without_rules_returns_the_data_unchanged(make_ctx, writer, policies):
-    check = make_data_quality({"after_sparksql": {"halt_rules": ["RowCount = 0"]}}, make_ctx(), writer)
+    check = checker({"after_sparksql": {"halt_rules": ["RowCount = 0"]}}, make_ctx(), writer)
     assert check.run(policies, "before_transform") is policies
 
 
 def test_after_transform_quarantine_uses_the_data_partition_columns(spark, make_ctx, writer, policies):
     ctx = make_ctx()
     df = policies.selectExpr("*", "'2024' as year", "'01' as month", "'05' as day", "'x' as execution_id")
-    make_data_quality({"after_transform": {"quarantine_rules": ["IsComplete 'smoker'"]}}, ctx, writer).run(df, "after_transform")
+    checker({"after_transform": {"quarantine_rules": ["IsComplete 'smoker'"]}}, ctx, writer).run(df, "after_transform")
     table = quarantined(spark, writer, ctx, "after_transform")
     assert table.columns[:7] == ["policy", "smoker", "premium", "year", "month", "day", "execution_id"]
     assert [(r.policy, r.execution_id) for r in table.collect()] == [("P2", "x")]
@@ -181,11 +183,11 @@ def test_after_transform_quarantine_uses_the_data_partition_columns(spark, make_
 
 def test_after_sparksql_quarantine_goes_under_the_target_bucket_quarantine_folder(spark, make_ctx, tmp_path, policies):
     catalog = LocalParquetCatalog(spark, (tmp_path / "wh").as_uri())
-    parquet = TableWriter(spark, table_format="PARQUET", parquet_catalog=catalog)
-    ctx = make_ctx(target_bucket=(tmp_path / "consume").as_uri(), target_database_name="dqdb_consume")
+    parquet = ParquetWriter(spark, catalog)
+    ctx = make_ctx(bucket=(tmp_path / "consume").as_uri(), database="dqdb_consume")
     df = policies.selectExpr("*", "'2024' as year", "'01' as month", "'05' as day")
-    make_data_quality({"after_sparksql": {"quarantine_rules": ["IsComplete 'smoker'"]}}, ctx, parquet).run(df, "after_sparksql")
-    table = catalog.get_table("dqdb_consume", f"{ctx.args['table_name']}_quarantine_after_sparksql")
+    checker({"after_sparksql": {"quarantine_rules": ["IsComplete 'smoker'"]}}, ctx, parquet).run(df, "after_sparksql")
+    table = catalog.get_table("dqdb_consume", f"{ctx.target.table}_quarantine_after_sparksql")
     assert table is not None
     assert table.location == f"{(tmp_path / 'consume').as_uri()}/quarantine/after_sparksql/DqDb/Policies"
     assert list(table.partitions) == [("2024", "01", "05")]
@@ -194,7 +196,7 @@ def test_after_sparksql_quarantine_goes_under_the_target_bucket_quarantine_folde
 def test_quarantine_records_lineage_once_per_rule(make_ctx, writer, policies):
     ctx = make_ctx()
     rules = ["IsComplete 'smoker'", "ColumnValues 'premium' < 45"]
-    make_data_quality({"before_transform": {"quarantine_rules": rules}}, ctx, writer).run(policies, "before_transform")
+    checker({"before_transform": {"quarantine_rules": rules}}, ctx, writer).run(policies, "before_transform")
     assert ctx.lineage.calls[-1][1:] == ("dataqualityquarantine", {"transform": rules})
 
 
@@ -208,9 +210,9 @@ def test_every_action_writes_its_outcomes_to_the_results_table(make_ctx, writer,
         }
     }
     df = policies.selectExpr("*", "'2024' as year", "'01' as month", "'05' as day")
-    make_data_quality(rules, ctx, writer).run(df, "after_transform")
+    checker(rules, ctx, writer).run(df, "after_transform")
     items = boto3.resource("dynamodb").Table(results_table).query(
-        KeyConditionExpression=boto3.dynamodb.conditions.Key("execution_id").eq(ctx.args["execution_id"])
+        KeyConditionExpression=boto3.dynamodb.conditions.Key("execution_id").eq(ctx.execution_id)
     )["Items"]
     by_key = {i["job_id_action_rule"]: i for i in items}
     assert sorted(by_key) == [
@@ -232,7 +234,7 @@ def test_every_action_writes_its_outcomes_to_the_results_table(make_ctx, writer,
 def test_a_dqdl_syntax_error_fails_before_any_data_is_read(make_ctx, writer):
     rules = {"after_transform": {"halt_rules": ["IsComplete 'a'", "ColumnValues 'b' >"]}}
     with pytest.raises(ConfigError) as info:
-        make_data_quality(rules, make_ctx(), writer)
+        checker(rules, make_ctx(), writer)
     message = str(info.value)
     assert message.startswith("etl/dq-rules/dq-DqDb-Policies.json: $.after_transform.halt_rules[1]: DQDL error at column 19")
     assert "after_transform halt rule 'ColumnValues \"b\" >'" in message
@@ -241,21 +243,23 @@ def test_a_dqdl_syntax_error_fails_before_any_data_is_read(make_ctx, writer):
 def test_a_rule_the_local_evaluator_cannot_evaluate_fails_the_run_naming_it(make_ctx, writer):
     rules = {"before_transform": {"warn_rules": ["DetectAnomalies 'RowCount'"]}}
     with pytest.raises(ConfigError, match=r"\$.before_transform.warn_rules\[0\]: .*DetectAnomalies cannot be evaluated"):
-        make_data_quality(rules, make_ctx(), writer)
+        checker(rules, make_ctx(), writer)
 
 
 def test_no_rules_give_a_pass_through_checker(make_ctx, writer):
-    assert isinstance(make_data_quality({}, make_ctx(), writer), PassThroughQuality)
+    assert isinstance(checker({}, make_ctx(), writer), PassThroughQuality)
 
 
-def test_the_dq_evaluator_argument_chooses_the_evaluator(make_ctx, writer):
-    ctx = make_ctx(dq_evaluator="glue")
+def test_the_runtime_supplies_the_evaluator_the_dq_evaluator_argument_names(spark, tmp_path, make_ctx, writer):
+    runtime = open_warehouse((tmp_path / "wh").as_uri(), spark)
+    rules = {"after_transform": {"halt_rules": ["RowCount > 0"]}}
+    assert make_data_quality(rules, make_ctx(), writer, lambda: runtime.dq_evaluator("deequ")).evaluator.name == "deequ"
     with pytest.raises(ConfigError, match="--dq_evaluator glue needs AWS Glue Data Quality"):
-        make_data_quality({"after_transform": {"halt_rules": ["RowCount > 0"]}}, ctx, writer)
+        make_data_quality(rules, make_ctx(), writer, lambda: runtime.dq_evaluator("glue"))
 
 
 def test_release_unpersists_the_stage_input_and_the_cached_row_outcomes(make_ctx, writer, policies):
-    check = make_data_quality({"before_transform": {"quarantine_rules": ["IsComplete 'smoker'"]}}, make_ctx(), writer)
+    check = checker({"before_transform": {"quarantine_rules": ["IsComplete 'smoker'"]}}, make_ctx(), writer)
     check.run(policies, "before_transform")
     stage_input, row_outcomes = check.cached
     assert stage_input.is_cached and row_outcomes.is_cached

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from insurancelake_etl.dq.evaluator import DeequEvaluator, make_evaluator
+from insurancelake_etl.dq.evaluator import DeequEvaluator
 from insurancelake_etl.errors import ConfigError
+from insurancelake_local.runtime import open_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -164,19 +165,24 @@ def test_an_unsupported_rule_fails_the_evaluation_naming_the_rule(evaluator, goo
         evaluator.evaluate(good, ['DetectAnomalies "RowCount"'], "test")
 
 
-def test_make_evaluator_defaults_to_deequ_outside_glue(spark):
-    assert make_evaluator(spark).name == "deequ"
-    assert make_evaluator(spark, "DEEQU").name == "deequ"
+@pytest.fixture(scope="module")
+def local_runtime(spark, tmp_path_factory):
+    return open_warehouse(tmp_path_factory.mktemp("dq-warehouse").as_uri(), spark)
 
 
-def test_make_evaluator_refuses_glue_where_glue_data_quality_is_absent(spark):
+def test_the_local_runtime_supplies_deequ_by_default(local_runtime):
+    assert local_runtime.dq_evaluator(None).name == "deequ"
+    assert local_runtime.dq_evaluator("DEEQU").name == "deequ"
+
+
+def test_the_local_runtime_refuses_glue_where_glue_data_quality_is_absent(local_runtime):
     with pytest.raises(ConfigError, match="--dq_evaluator glue needs AWS Glue Data Quality"):
-        make_evaluator(spark, "glue")
+        local_runtime.dq_evaluator("glue")
 
 
-def test_make_evaluator_rejects_an_unknown_name(spark):
+def test_an_unknown_evaluator_name_is_rejected(local_runtime):
     with pytest.raises(ConfigError, match="--dq_evaluator 'soda' is not supported"):
-        make_evaluator(spark, "soda")
+        local_runtime.dq_evaluator("soda")
 
 
 def test_date_column_type_rule_passes_on_a_real_date_column(evaluator, spark):

@@ -12,8 +12,8 @@ from pathlib import Path
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
-from insurancelake_etl.datagen import DATASETS, iter_chunks, write_dataset
-from insurancelake_etl.datagen.general import POLICY_COLUMNS
+from insurancelake_local.datagen import DATASETS, iter_chunks, write_dataset
+from insurancelake_local.datagen.general import POLICY_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "bench"))

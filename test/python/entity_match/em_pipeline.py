@@ -15,9 +15,9 @@ if str(ROOT / "bench") not in sys.path:
 
 import harness  # noqa: E402
 
-from insurancelake_etl.datagen import customers  # noqa: E402
-from insurancelake_etl.jobs import entity_match  # noqa: E402
-from insurancelake_etl.runtime.local import build_local_runtime  # noqa: E402
+from insurancelake_local.datagen import customers  # noqa: E402
+from insurancelake_etl.jobs import consume_entity_match  # noqa: E402
+from insurancelake_local.runtime import build_local_runtime  # noqa: E402
 
 PRIMARY = "customer_consume.customer_primary"
 
@@ -80,9 +80,8 @@ class CustomerLake:
 
     def match(self, system: str, partition: tuple[str, str, str], **kwargs: Any) -> Any:
         """Run the entity-match job on one Consume partition and remember the rows it left."""
-        args = entity_args(self.ws, system, partition, self.catalog)
-        runtime = build_local_runtime(args, self.spark)
-        result = entity_match.run(args, self.spark, runtime, **kwargs)
+        args = consume_entity_match.Args.parse_mapping(entity_args(self.ws, system, partition, self.catalog))
+        result = consume_entity_match.run(args, build_local_runtime(args.job, self.spark), **kwargs)
         self.observe()
         return result
 

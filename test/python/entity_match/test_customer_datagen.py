@@ -6,9 +6,9 @@ import csv
 
 import numpy as np
 
-from insurancelake_etl.datagen import customers
-from insurancelake_etl.datagen._core import mix
-from insurancelake_etl.datagen.__main__ import main
+from insurancelake_local.datagen import customers
+from insurancelake_local.datagen._core import mix
+from insurancelake_local.datagen.__main__ import main
 
 
 def _read(path):

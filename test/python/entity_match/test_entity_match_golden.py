@@ -8,7 +8,7 @@ import uuid
 import pytest
 from em_pipeline import CustomerLake, harness
 
-from insurancelake_etl.datagen import customers
+from insurancelake_local.datagen import customers
 
 
 def single(system: str, record: str) -> frozenset[tuple[str, str]]:

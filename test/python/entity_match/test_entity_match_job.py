@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from insurancelake_etl.errors import ConfigError, DataError
-from insurancelake_etl.jobs import entity_match
-from insurancelake_etl.runtime.local import build_local_runtime
+from insurancelake_etl.job_args import EntityMatchArgs
+from insurancelake_etl.jobs import consume_entity_match
+from insurancelake_local.runtime import build_local_runtime
 
 SCHEMA = "customerno string, srcsystemid string, firstname string, lastname string, phone string, year string, month string, day string"
 EXACT_ONLY = {
@@ -74,8 +75,8 @@ class Lake:
         }
 
     def run(self, table: str = "A01", day: str = "1", lineage=None):
-        args = self.args(table, day)
-        return entity_match.run(args, self.spark, build_local_runtime(args, self.spark), lineage=lineage)
+        args = EntityMatchArgs.parse_mapping(self.args(table, day))
+        return consume_entity_match.run(args, build_local_runtime(args.job, self.spark), lineage=lineage)
 
     def ids(self) -> dict[tuple[str, str], str]:
         return {(r.srcsystemid, r.customerno): r.globalid for r in self.spark.table(self.primary).collect()}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 
 import boto3
 import pytest
 from insurancelake_etl import lookups as store
 from insurancelake_etl.context import JobContext
 from insurancelake_etl.errors import DataError, JobArgumentError
+from insurancelake_etl.job_args import LakeTables, TableTarget
 from insurancelake_etl.transforms import run_transforms
 from insurancelake_etl.transforms.lookups import lookup, multilookup
 from pyspark.sql import types as T
@@ -60,10 +62,11 @@ def multi_table(moto_endpoint) -> str:
 
 @pytest.fixture
 def lookup_ctx(ctx: JobContext, value_table: str, multi_table: str) -> JobContext:
-    ctx.args.update(
-        {"target_database_name": "TestDb", "value_lookup_table": value_table, "multi_lookup_table": multi_table}
+    return replace(
+        ctx,
+        target=TableTarget("file:///cleanse", "TestDb", "TestTable"),
+        tables=LakeTables(value_lookup_table=value_table, multi_lookup_table=multi_table),
     )
-    return ctx
 
 
 def test_lookup_from_a_source_adds_the_replacement_last(spark, lookup_ctx):
@@ -95,11 +98,11 @@ def test_lookup_nomatch_of_another_type_leaves_nulls(spark, lookup_ctx):
 
 
 def test_lookup_source_system_defaults_to_the_collect_database_as_cased(spark, lookup_ctx):
-    lookup_ctx.args["target_database_name"] = "testdb"  # lowercase: no item under this key
+    lookup_ctx = replace(lookup_ctx, target=TableTarget("file:///cleanse", "testdb", "TestTable"))  # no item under this key
     df = spark.createDataFrame(ROWS, SCHEMA)
     with pytest.raises(DataError) as error:
         lookup(df, [{"field": "order", "source": "id", "lookup": "unittest"}], lookup_ctx)
-    table = lookup_ctx.args["value_lookup_table"]
+    table = lookup_ctx.tables.value_lookup_table
     assert (
         f"No lookup data found for key values {{'source_system': 'testdb', 'column_name': 'unittest'}} on table {table}"
         in str(error.value)
@@ -162,7 +165,7 @@ def test_multilookup_nomatch_fills_every_return_attribute(spark, lookup_ctx):
 
 
 def test_multilookup_key_skips_null_match_columns(spark, lookup_ctx):
-    table = boto3.resource("dynamodb").Table(lookup_ctx.args["multi_lookup_table"])
+    table = boto3.resource("dynamodb").Table(lookup_ctx.tables.multi_lookup_table)
     table.put_item(Item={"lookup_group": "nulls", "lookup_item": "7", "a": "seven"})
     df = spark.createDataFrame([(7, None)], SCHEMA)
     spec = [{"lookup_group": "nulls", "match_columns": ["id", "date"], "return_attributes": ["a"]}]
@@ -184,7 +187,7 @@ def test_multilookup_return_attribute_already_in_the_data_is_an_error(spark, loo
 
 
 def test_multilookup_entries_are_sequential(spark, lookup_ctx):
-    table = boto3.resource("dynamodb").Table(lookup_ctx.args["multi_lookup_table"])
+    table = boto3.resource("dynamodb").Table(lookup_ctx.tables.multi_lookup_table)
     table.put_item(Item={"lookup_group": "second", "lookup_item": "1-2", "c": "chained"})
     df = spark.createDataFrame(ROWS, SCHEMA)
     spec = [
@@ -196,7 +199,7 @@ def test_multilookup_entries_are_sequential(spark, lookup_ctx):
 
 
 def test_query_lookup_group_follows_every_page(lookup_ctx):
-    table_name = lookup_ctx.args["multi_lookup_table"]
+    table_name = lookup_ctx.tables.multi_lookup_table
     items = store.query_lookup_group(table_name, "unittest-lookup", ["a", "b"], page_size=1)
     assert sorted((i["lookup_item"], i["a"], i["b"]) for i in items) == [("1-1/1/2022", "1", "2"), ("2-12/31/2022", "3", "4")]
 

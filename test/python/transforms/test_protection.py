@@ -13,11 +13,14 @@ import math
 import random
 import struct
 import uuid
+from dataclasses import replace
 from decimal import Decimal
 
 import boto3
 import pytest
+from insurancelake_etl.context import JobContext
 from insurancelake_etl.errors import DataError, JobArgumentError
+from insurancelake_etl.job_args import LakeTables
 from insurancelake_etl.transforms import run_transforms
 from insurancelake_etl.transforms.protection import hash_, redact, tokenize
 from pyspark.sql import types as T
@@ -153,7 +156,7 @@ def test_redact_of_a_missing_field_stops(spark, ctx):
 
 
 @pytest.fixture
-def hash_table(moto_endpoint, ctx) -> str:
+def hash_table(moto_endpoint) -> str:
     name = f"unittest-hash-values-{uuid.uuid4().hex[:8]}"
     boto3.client("dynamodb").create_table(
         TableName=name,
@@ -161,8 +164,13 @@ def hash_table(moto_endpoint, ctx) -> str:
         AttributeDefinitions=[{"AttributeName": "hash_key", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    ctx.args["hash_value_table"] = name
     return name
+
+
+@pytest.fixture
+def token_ctx(ctx, hash_table) -> JobContext:
+    """The job context with the hash-values table."""
+    return replace(ctx, tables=LakeTables(hash_value_table=hash_table))
 
 
 def _stored(table: str) -> dict[str, str]:
@@ -170,11 +178,11 @@ def _stored(table: str) -> dict[str, str]:
     return {item["hash_key"]: item["raw_data"] for item in items}
 
 
-def test_tokenize_moves_tokens_last_and_stores_each_token_once(spark, ctx, hash_table):
+def test_tokenize_moves_tokens_last_and_stores_each_token_once(spark, token_ctx, hash_table):
     df = spark.createDataFrame(
         [("123-45-6789", 1, 7), ("123-45-6789", 2, 7), ("987-65-4321", 3, None)], "ssn string, id int, code int"
     )
-    out = tokenize(df, ["ssn", "code"], ctx)
+    out = tokenize(df, ["ssn", "code"], token_ctx)
     assert out.columns == ["id", "ssn", "code"]
     rows = sorted((r.id, r.ssn, r.code) for r in out.collect())
     assert rows == [
@@ -185,17 +193,17 @@ def test_tokenize_moves_tokens_last_and_stores_each_token_once(spark, ctx, hash_
     assert _stored(hash_table) == {sha("123-45-6789"): "123-45-6789", sha("987-65-4321"): "987-65-4321", sha(7): "7"}
 
 
-def test_tokenize_null_values_give_null_tokens_and_no_items(spark, ctx, hash_table):
+def test_tokenize_null_values_give_null_tokens_and_no_items(spark, token_ctx, hash_table):
     df = spark.createDataFrame([(None,), (None,)], "ssn string")
-    out = tokenize(df, ["ssn"], ctx)
+    out = tokenize(df, ["ssn"], token_ctx)
     assert [r.ssn for r in out.collect()] == [None, None]
     assert _stored(hash_table) == {}
 
 
-def test_tokenize_of_a_missing_field_stops_before_writing(spark, ctx, hash_table):
+def test_tokenize_of_a_missing_field_stops_before_writing(spark, token_ctx, hash_table):
     df = spark.createDataFrame([("1",)], "ssn string")
     with pytest.raises(DataError, match=r"tokenize\[1\]: Field 'tin' not found in incoming data"):
-        tokenize(df, ["ssn", "tin"], ctx)
+        tokenize(df, ["ssn", "tin"], token_ctx)
     assert _stored(hash_table) == {}
 
 
@@ -205,9 +213,9 @@ def test_tokenize_without_the_table_argument_is_a_job_argument_error(spark, ctx)
         tokenize(df, ["ssn"], ctx)
 
 
-def test_protection_transforms_record_their_lineage_operation(spark, ctx, lineage, hash_table):
+def test_protection_transforms_record_their_lineage_operation(spark, token_ctx, lineage, hash_table):
     df = spark.createDataFrame([("a", "b", "c")], "x string, y string, z string")
-    run_transforms(df, {"hash": ["x"], "redact": {"y": "*"}, "tokenize": ["z"]}, ctx)
+    run_transforms(df, {"hash": ["x"], "redact": {"y": "*"}, "tokenize": ["z"]}, token_ctx)
     assert lineage.calls == [
         ("TestDb/TestTable", "hash", {"transform": ["x"]}),
         ("TestDb/TestTable", "redact", {"transform": {"y": "*"}}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -57,7 +58,7 @@ def test_literal_records_one_lineage_call_with_the_spec(spark, ctx, lineage):
 
 
 def test_filename_sets_first_group_of_the_match(spark, ctx):
-    ctx.args["base_file_name"] = "policies_20240105_v2.csv"
+    ctx = replace(ctx, base_file_name="policies_20240105_v2.csv")
     df = spark.createDataFrame([(1,), (2,)], ["id"])
     spec = [
         {"field": "file_date", "pattern": r"_(\d{8})_", "required": True},

@@ -18,15 +18,15 @@ Every action's outcomes go to the DQ results table; quarantine also records line
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from ..args import partition_values
 from ..context import JobContext
 from ..errors import ConfigError, DataError
-from ..tables import PARTITION_KEYS, TableWriter
+from ..job_args import TableTarget
+from ..partition import PARTITION_KEYS, Partition
+from ..tables import TableWriter, WriteRequest
 from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, RuleOutcome
 from .results import ResultsSink
 from .rules import DqRules
@@ -66,9 +66,18 @@ class DataQualityCheck:
         self.quarantined = 0
 
     @property
-    def args(self) -> dict[str, Any]:
-        """The job arguments."""
-        return self.ctx.args
+    def target(self) -> TableTarget:
+        """The table the job writes; its quarantine tables sit beside it."""
+        if self.ctx.target is None:
+            raise ConfigError("quarantine rules need the job's target table", file=self.ctx.spec_file)
+        return self.ctx.target
+
+    @property
+    def partition(self) -> Partition:
+        """The job's partition: quarantined rows are written to it."""
+        if self.ctx.partition is None:
+            raise ConfigError("quarantine rules need the job's partition", file=self.ctx.spec_file)
+        return self.ctx.partition
 
     def run(self, df: DataFrame, stage: str) -> DataFrame:
         """Apply ``stage``'s warn, quarantine and halt rules; the rows that continue."""
@@ -131,15 +140,8 @@ class DataQualityCheck:
 
         failed = rows.filter(result.contains("Failed"))
         if stage == "before_transform":
-            year, month, day = partition_values(self.args["p_year"], self.args["p_month"], self.args["p_day"])
-            failed = failed.withColumns(
-                {
-                    "year": F.lit(year),
-                    "month": F.lit(month),
-                    "day": F.lit(day),
-                    "execution_id": F.lit(str(self.args.get("execution_id", ""))),
-                }
-            )
+            values = {**self.partition.columns(), "execution_id": self.ctx.execution_id}
+            failed = failed.withColumns({name: F.lit(value) for name, value in values.items()})
         failed = failed.withColumn("quarantine_timestamp", F.current_timestamp())
         self._write_quarantine(failed, stage, failed_count)
         self.ctx.lineage.update_lineage(failed, self.ctx.dataset, "dataqualityquarantine", transform=raw_rules)
@@ -154,47 +156,22 @@ class DataQualityCheck:
         """Create the quarantine table when absent, clear the job's partition, write the failed rows."""
         if self.tables is None:
             raise ConfigError("quarantine rules need a table writer for the quarantine table")
-        database = self.args["target_database_name"]
-        table = quarantine_table_name(self.args["table_name"], stage)
-        location = f"{self.args['target_bucket']}/quarantine/{stage}/{self.args['source_key']}"
+        target = self.target
+        table = quarantine_table_name(target.table, stage)
+        location = f"{target.bucket}/quarantine/{stage}/{self.ctx.dataset}"
         missing = [k for k in PARTITION_KEYS if k not in failed.columns]
         if missing:
             raise DataError(
                 f"quarantine rows at {stage} need the partition columns {', '.join(PARTITION_KEYS)}; "
                 f"the data has no {', '.join(missing)}"
             )
-        values = partition_values(self.args["p_year"], self.args["p_month"], self.args["p_day"])
-        clear_partition(self.tables, database, table, location, values)
+        self.tables.delete_partition(target.database, table, self.partition)
         to_write = failed if failed_count else failed.limit(0)
-        self.tables.replace_partition(
-            to_write, database, table, location, allow_schema_change="permissive", partition_keys=PARTITION_KEYS
-        )
-        logger.info("quarantine table %s: %d rows at %s", self.tables.table_name(database, table), failed_count, stage)
+        self.tables.write(to_write, WriteRequest(target.database, table, location, allow_schema_change="permissive"))
+        logger.info("quarantine table %s: %d rows at %s", self.tables.table_name(target.database, table), failed_count, stage)
 
     def _log_failures(self, outcomes: list[RuleOutcome], stage: str, action: str) -> None:
         for outcome in outcomes:
             if outcome.failed:
                 logger.warning("DQ %s %s rule failed: %s (%s)", stage, action, outcome.rule, outcome.failure_reason or "")
 
-
-def clear_partition(tables: TableWriter, database: str, table: str, location: str, values: tuple[str, ...]) -> None:
-    """Remove partition ``values`` (year, month, day) of an existing table; nothing when the table
-    does not exist yet."""
-    if tables.format == "ICEBERG":
-        ident = tables.table_name(database, table)
-        if not tables.spark.catalog.tableExists(ident):
-            return
-        condition = " AND ".join(f"`{k}` = '{v}'" for k, v in zip(PARTITION_KEYS, values, strict=True))
-        tables.spark.sql(f"DELETE FROM {ident} WHERE {condition}")
-        return
-    catalog = tables.parquet_catalog
-    assert catalog is not None
-    existing = catalog.get_table(database, table)
-    if existing is None or tuple(values) not in existing.partitions:
-        return
-    from dataclasses import replace
-
-    partitions = dict(existing.partitions)
-    old = partitions.pop(tuple(values))
-    catalog.commit(replace(existing, partitions=partitions))
-    tables.fs.delete(old)

@@ -6,6 +6,8 @@
 - ``GlueDqEvaluator`` (``--dq_evaluator=glue``, the default on Glue) calls ``awsgluedq``; it lives in
   ``assets/glue/glue_dq.py`` beside the entry scripts because it imports ``awsglue``.
 
+The runtime supplies the evaluator (:meth:`insurancelake_etl.runtime.Runtime.dq_evaluator`).
+
 Both return the same shapes: a list of :class:`RuleOutcome` in rule order (Glue's ``Rule``,
 ``Outcome``, ``FailureReason``, ``EvaluatedMetrics``) and, for rows, the input columns plus
 ``DataQualityRulesPass``, ``DataQualityRulesFail``, ``DataQualityRulesSkip`` and
@@ -14,8 +16,6 @@ Both return the same shapes: a list of :class:`RuleOutcome` in rule order (Glue'
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import math
 import re
@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from pyspark.sql import DataFrame, SparkSession
 
 from ..errors import ConfigError, DataError
+from ..jvm import jvm
 from .rules import RULESET_PREFIX, SyntaxProblem, ruleset_text
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,11 @@ ROW_OUTCOME_COLUMNS: tuple[str, ...] = (
     "DataQualityRulesSkip",
     "DataQualityEvaluationResult",
 )
-EVALUATORS: tuple[str, ...] = ("deequ", "glue")
+# The --dq_evaluator values and what each needs in the runtime.
+EVALUATORS: dict[str, str] = {
+    "deequ": "Deequ's DQDL evaluator (com.amazon.deequ:deequ on the Spark classpath)",
+    "glue": "AWS Glue Data Quality (awsgluedq)",
+}
 # CustomSql rules name the evaluated data ``primary`` (reference §16.7).
 PRIMARY_VIEW = "primary"
 DQDL_PARSER_CLASS = "software.amazon.glue.dqdl.parser.DQDLParser"
@@ -149,7 +154,7 @@ def _java_class(spark: SparkSession, name: str) -> Any | None:
     """The py4j handle of JVM class ``name``, or None when it is not on the session's classpath."""
     from py4j.java_gateway import JavaClass
 
-    handle: Any = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    handle: Any = jvm(spark)
     for part in name.split("."):
         handle = getattr(handle, part)
     return handle if isinstance(handle, JavaClass) else None
@@ -265,28 +270,6 @@ class DeequEvaluator:
         rows_df = DataFrame(result.apply("rowLevelOutcomes"), self.spark)
         outcomes = outcomes_from_rows(outcomes_df.collect(), self._texts(rules), self.name)
         return outcomes, rows_df
-
-
-def default_evaluator_name() -> str:
-    """``glue`` where Glue Data Quality (``awsgluedq``) is importable, else ``deequ``."""
-    return "glue" if importlib.util.find_spec("awsgluedq") is not None else "deequ"
-
-
-def make_evaluator(spark: SparkSession, name: str | None = None) -> DqEvaluator:
-    """The evaluator chosen by ``--dq_evaluator`` (``deequ`` or ``glue``), else the default."""
-    chosen = (name or default_evaluator_name()).lower()
-    if chosen == "deequ":
-        return DeequEvaluator(spark)
-    if chosen == "glue":
-        try:
-            module = importlib.import_module("glue_dq")
-            evaluator: DqEvaluator = module.GlueDqEvaluator(spark)
-        except ImportError as exc:
-            raise ConfigError(
-                f"--dq_evaluator glue needs AWS Glue Data Quality (awsgluedq), which is not available here: {exc}"
-            ) from exc
-        return evaluator
-    raise ConfigError(f"--dq_evaluator {name!r} is not supported; expected one of {', '.join(EVALUATORS)}")
 
 
 def finite(value: float) -> bool:

@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
+from ..job_args import JobRun
 from .evaluator import RuleOutcome, finite
 
 logger = logging.getLogger(__name__)
 
 
-def result_items(outcomes: Sequence[RuleOutcome], args: dict[str, Any], stage: str, action: str) -> list[dict[str, Any]]:
-    """The DynamoDB items for ``outcomes`` of ``action`` at ``stage``."""
-    job_id = str(args.get("JOB_RUN_ID", ""))
+def result_items(outcomes: Sequence[RuleOutcome], run: JobRun, stage: str, action: str) -> list[dict[str, Any]]:
+    """The DynamoDB items for ``outcomes`` of ``action`` at ``stage`` in ``run``."""
+    job_id = run.job_run_id
     items = []
     for outcome in outcomes:
         items.append(
@@ -33,13 +34,13 @@ def result_items(outcomes: Sequence[RuleOutcome], args: dict[str, Any], stage: s
                 "EvaluatedMetrics": {
                     k: Decimal(repr(v)) if finite(v) else str(v) for k, v in outcome.evaluated_metrics.items()
                 },
-                "execution_id": str(args.get("execution_id", "")),
+                "execution_id": run.execution_id,
                 "job_id_action_rule": f"{job_id}-{action}-{stage}-{outcome.rule}",
                 "rule_action": f"{action}-on-failure",
                 "ruleset_name": stage,
                 "job_id": job_id,
-                "job_name": str(args.get("JOB_NAME", "")),
-                "step_function_name": str(args.get("state_machine_name", "")),
+                "job_name": run.job_name,
+                "step_function_name": run.state_machine_name,
             }
         )
     return items
@@ -56,16 +57,16 @@ class ResultsSink(Protocol):
 class DynamoDbResults:
     """Writes outcome items to the DQ results table with a batch writer."""
 
-    def __init__(self, table_name: str, args: dict[str, Any], resource: Any = None) -> None:
+    def __init__(self, table_name: str, run: JobRun, resource: Any = None) -> None:
         if resource is None:
             import boto3
 
             resource = boto3.resource("dynamodb")
         self.table = resource.Table(table_name)
-        self.args = args
+        self.run = run
 
     def write(self, outcomes: Sequence[RuleOutcome], stage: str, action: str) -> None:
-        items = result_items(outcomes, self.args, stage, action)
+        items = result_items(outcomes, self.run, stage, action)
         with self.table.batch_writer(overwrite_by_pkeys=["execution_id", "job_id_action_rule"]) as batch:
             for item in items:
                 batch.put_item(Item=item)

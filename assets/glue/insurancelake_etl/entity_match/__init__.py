@@ -4,7 +4,7 @@
 - :mod:`.matching`: exact match, blocked candidate pairs, recordlinkage scoring and id assignment;
 - :mod:`.primary`: creating the primary table and the ``MERGE INTO`` (with its cardinality guard).
 
-The job itself is :func:`insurancelake_etl.jobs.entity_match.run`.
+The job itself is :func:`insurancelake_etl.jobs.consume_entity_match.run`.
 """
 
 from .spec import EntityMatchSpec, validate

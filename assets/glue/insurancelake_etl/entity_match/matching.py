@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -128,7 +128,7 @@ def _prepare(values: pd.Series, kinds: set[str]) -> pd.Series:
     return values
 
 
-def score_pairs(batches: Iterator[pd.DataFrame], levels: list[dict[str, Any]], fields: list[str]) -> Iterator[pd.DataFrame]:
+def score_pairs(batches: Iterable[pd.DataFrame], levels: list[dict[str, Any]], fields: list[str]) -> Iterator[pd.DataFrame]:
     """For each batch of candidate pairs, the best matching level and its score per pair.
 
     Each pair row holds the primary values ``_p<i>`` and the incoming values ``_i<i>`` of every

@@ -6,10 +6,10 @@ import logging
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.utils import AnalysisException
+from pyspark.errors import AnalysisException
 
 from ..errors import DataError, SchemaChangeError
-from ..tables import PARTITION_KEYS
+from ..partition import PARTITION_KEYS
 
 logger = logging.getLogger(__name__)
 

@@ -9,16 +9,14 @@ path and the expected shape, and nothing is written.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..schema_check import check, json_path, shipped_validator
 
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "entitymatch-spec.schema.json"
+SCHEMA_NAME = "entitymatch-spec"
 MISSING_SPEC_MESSAGE = "Entity matching spec file required and none found"
 
 # A block is a column name or a slice of one: ``firstname[:1]`` (reference regex, Decision D8).
@@ -99,35 +97,14 @@ class EntityMatchSpec:
         return list(dict.fromkeys(names))
 
 
-@lru_cache(maxsize=1)
-def schema() -> dict[str, Any]:
-    """The entity-match spec JSON Schema (draft 2020-12)."""
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    Draft202012Validator.check_schema(schema())
-    return Draft202012Validator(schema())
-
-
 def validate(raw: Any, file: str) -> EntityMatchSpec:
     """Validate a parsed spec against the schema and return its parsed form.
 
     A ConfigError names the file, the JSON path and what was expected.
     """
-    from jsonschema.exceptions import best_match
-
-    from ..spec_schema import _message, json_path
-
     if not isinstance(raw, dict):
         raise ConfigError("entity-match spec must be a JSON object", file=file, location="$")
-    errors = list(_validator().iter_errors(raw))
-    if errors:
-        location, message = _message(best_match(errors))
-        raise ConfigError(message, file=file, location=location)
+    check(shipped_validator(SCHEMA_NAME), raw, file)
     raw = copy.deepcopy(raw)
     levels: list[Level] = []
     seen: set[str] = set()

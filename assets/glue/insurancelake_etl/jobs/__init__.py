@@ -1,21 +1,48 @@
-"""The three jobs as functions ``run(args, spark, runtime) -> JobResult``.
+"""The three jobs, one module per contract job key: ``run(args, runtime) -> JobResult``.
 
-The Glue entry scripts parse the arguments, build the runtime and call these; the local runner can
-call them in-process on a SparkSession it already has.
+Each module names its argument type as ``Args`` (a :class:`~insurancelake_etl.job_args.ParsedJobArgs`).
+The Glue entry scripts and the local worker find a job with :func:`load_job`, parse its arguments
+once and call ``run``.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from ..contract import CONTRACT
+
+if TYPE_CHECKING:
+    from ..job_args import ParsedJobArgs
+    from ..runtime import Runtime
 
 
 @dataclass
 class JobResult:
-    """What a job did: rows read, written and quarantined, the table (``db.tbl``) and partition it wrote."""
+    """What a job did: rows read, written and quarantined, the table (``db.tbl``) it wrote and, for a
+    partition write, the partition's path and the Spark SQL filter that selects it."""
 
     rows_read: int = 0
     rows_written: int = 0
     rows_quarantined: int = 0
     table: str | None = None
     partition: str | None = None
+    partition_filter: str | None = None
     statements: list[str] = field(default_factory=list)
+
+
+class JobModule(Protocol):
+    """A job module: its argument type and its ``run``."""
+
+    Args: type[ParsedJobArgs]
+
+    def run(self, args: Any, runtime: Runtime) -> JobResult:
+        """Run the job."""
+        ...
+
+
+def load_job(key: str) -> JobModule:
+    """The module of contract job ``key``; a ValueError naming the known jobs otherwise."""
+    CONTRACT.job(key)
+    return cast(JobModule, importlib.import_module(f"{__name__}.{key}"))

@@ -8,25 +8,25 @@ raw argument strings (kept as the reference).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-import uuid
 from typing import Any
 
-from pyspark.sql import SparkSession
-
 from .. import config
-from ..args import partition_values
 from ..context import JobContext
-from ..errors import ConfigError, JobArgumentError
+from ..errors import ConfigError
+from ..job_args import ConsumeArgs
 from ..lineage import LineageRecorder, make_lineage
 from ..quality_hooks import make_data_quality
 from ..runtime import Runtime
 from ..sql_runner import athena_execute_query, redshift_execute_query, split_statements
-from ..tables import PARTITION_KEYS
+from ..tables import Fault, WriteRequest
 from . import JobResult
 
 logger = logging.getLogger(__name__)
+
+Args = ConsumeArgs
 
 # re.match, so anchored at the start; DOTALL and case-insensitive (§6.2 step 3).
 CREATE_TABLE_AS = re.compile(r"\s*CREATE TABLE\s+[\"`']?([\w]+)[\"`']?\s+AS(.*)", re.IGNORECASE | re.DOTALL)
@@ -55,42 +55,48 @@ def substitute(sql: str, data: dict[str, Any], file: str) -> str:
 
 
 def run(
-    args: dict[str, str],
-    spark: SparkSession,
+    args: ConsumeArgs,
     runtime: Runtime,
     *,
     lineage: LineageRecorder | None = None,
-    fault: Any = None,
+    fault: Fault | None = None,
     athena_client: Any = None,
     redshift_client: Any = None,
     poll_seconds: float = 1.0,
 ) -> JobResult:
-    """Run the Cleanse→Consume job for ``args`` (the Glue job arguments of reference §6.1)."""
-    args = dict(args)
-    args.setdefault("JOB_RUN_ID", f"jr_local-{uuid.uuid4()}")
-    source_db, table = args["source_database_name"], args["table_name"]
-    target_db = args["target_database_name"]
+    """Run the Cleanse→Consume job (the Glue job arguments of reference §6.1, parsed)."""
+    job, spark = args.job, runtime.spark
+    source_db, table = args.source.database, args.source.table
+    target_db = args.target.database
 
-    # 1. Arrow on; substitution data = the arguments; partition values validated as in Collect.
+    # 1. Arrow on; substitution data = the arguments (partition values were validated at parsing).
     spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
     target_table = table
-    substitution: dict[str, Any] = dict(args)
-    partition_values(args["p_year"], args["p_month"], args["p_day"])
+    substitution: dict[str, Any] = job.substitution()
 
     # 2. The Collect job's DQ rules file; its after_sparksql section applies here.
-    dq_file = config.dq_rules_uri(args["txn_bucket"], source_db, table)
+    dq_file = job.config.dq_rules_uri(source_db, table)
     dq_rules = config.load_dq_rules(dq_file)
 
-    recorder = lineage if lineage is not None else make_lineage(args)
-    ctx = JobContext(spark=spark, args={**args, "dq_file": dq_file}, lineage=recorder, spec_file=dq_file)
-    writer = runtime.table_writer(args.get("table_format"), fault=fault)
+    recorder = lineage if lineage is not None else make_lineage(job.run, job.tables.data_lineage_table)
+    ctx = JobContext(
+        spark=spark,
+        run=job.run,
+        dataset=job.source_key,
+        partition=job.partition,
+        target=args.target,
+        tables=job.tables,
+        lineage=recorder,
+        spec_file=dq_file,
+    )
+    writer = runtime.table_writer(job.engine.table_format, fault=fault)
     result = JobResult()
 
     # The DQ rules are validated before the SQL runs.
-    quality = make_data_quality(dq_rules, ctx, writer)
+    quality = make_data_quality(dq_rules, ctx, writer, functools.partial(runtime.dq_evaluator, job.engine.dq_evaluator))
 
     # 3. Spark SQL.
-    spark_sql, spark_uri = config.load_sql(args["txn_bucket"], args["txn_sql_prefix_path"], "spark", source_db, table)
+    spark_sql, spark_uri = config.load_sql(job.config, "spark", source_db, table)
     if spark_sql is not None:
         target_table, spark_sql = table_override(spark_sql, table)
         substitution["target_table"] = target_table
@@ -100,18 +106,16 @@ def run(
         spark.conf.set("spark.sql.mapKeyDedupPolicy", "LAST_WIN")
         spark.conf.set("spark.sql.hive.convertMetastoreParquet", "false")
         query = substitute(spark_sql, substitution, spark_uri)
-        with runtime.sql_catalog(args.get("table_format")):
+        with writer.sql_scope():
             df = spark.sql(query)
             recorder.update_lineage(df, ctx.dataset, "sparksql", info=spark_sql)
             df = quality.run(df, "after_sparksql")
             recorder.update_lineage(df, ctx.dataset, "numericaudit")
             df = df.cache()
             rows = df.count()
-        location = f"{args['target_bucket']}/{source_db}/{target_table}"
+        location = f"{args.target.bucket}/{source_db}/{target_table}"
         try:
-            writer.replace_table(
-                df, target_db, target_table, location, allow_schema_change="permissive", partition_keys=PARTITION_KEYS
-            )
+            writer.write(df, WriteRequest(target_db, target_table, location, allow_schema_change="permissive", replace="table"))
         finally:
             df.unpersist()
             quality.release()
@@ -122,33 +126,24 @@ def run(
         logger.info("cleanse_to_consume wrote %d rows to %s", rows, result.table)
 
     # 4. Athena SQL, statement by statement.
-    athena_sql, athena_uri = config.load_sql(args["txn_bucket"], args["txn_sql_prefix_path"], "athena", source_db, table)
+    athena_sql, athena_uri = config.load_sql(job.config, "athena", source_db, table)
     if athena_sql is not None and athena_sql.strip():
-        workgroup = args.get("athena_workgroup")
-        if not workgroup:
-            raise JobArgumentError("argument --athena_workgroup is required when executing Amazon Athena SQL")
+        workgroup = args.athena()
         for statement in split_statements(athena_sql):
             query = substitute(statement, substitution, athena_uri)
             athena_execute_query(target_db, query, workgroup, client=athena_client, poll_seconds=poll_seconds)
             result.statements.append(query)
 
     # 5. Redshift SQL, the whole file as one Data API call.
-    redshift_sql, redshift_uri = config.load_sql(args["txn_bucket"], args["txn_sql_prefix_path"], "redshift", source_db, table)
+    redshift_sql, redshift_uri = config.load_sql(job.config, "redshift", source_db, table)
     if redshift_sql is not None:
-        cluster_id = args.get("redshift_cluster_id")
-        workgroup_name = args.get("redshift_workgroup_name")
-        if not cluster_id and not workgroup_name:
-            raise JobArgumentError(
-                "argument --redshift_cluster_id or --redshift_workgroup_name is required when executing Amazon Redshift SQL"
-            )
-        if not args.get("redshift_database"):
-            raise JobArgumentError("argument --redshift_database is required when executing Amazon Redshift SQL")
+        database, cluster_id, workgroup_name = args.redshift()
         query = substitute(redshift_sql, substitution, redshift_uri)
         redshift_execute_query(
             query,
-            database=args["redshift_database"],
+            database=database,
             cluster_id=cluster_id,
-            workgroup_name=None if cluster_id else workgroup_name,
+            workgroup_name=workgroup_name,
             client=redshift_client,
             poll_seconds=poll_seconds,
         )

@@ -1,35 +1,40 @@
-"""Runtime adapters: how the engine reaches Spark, the catalog and AWS on Glue and locally.
+"""Runtime adapters: how the engine reaches Spark, the catalogs and data quality on Glue and locally.
 
-A :class:`Runtime` is what a job needs from its environment. The Glue entry scripts build one with
-``glue_runtime.build_glue_runtime`` (AWS Glue, next to the entry scripts because it imports
-``awsglue``) or :func:`insurancelake_etl.runtime.local.build_local_runtime`, then call the job's
-``run(args, spark, runtime)``.
+A :class:`Runtime` is what a job needs from its environment. The Glue runtime is built by
+``glue_runtime.build_glue_runtime`` (beside the entry scripts, because it imports ``awsglue``); the
+local runtime by ``insurancelake_local.runtime`` (a separate package, not shipped to Glue). Jobs call
+``run(args, runtime)``.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from pyspark.sql import SparkSession
 
-from ..tables import ParquetCatalog, TableWriter, table_format
+from ..dq.evaluator import EVALUATORS, DeequEvaluator, DqEvaluator
+from ..errors import ConfigError
+from ..tables import Fault, IcebergWriter, ParquetCatalog, ParquetWriter, TableWriter, table_format
+
+EvaluatorFactory = Callable[[SparkSession], DqEvaluator]
 
 
 def _nothing() -> None:
     return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Runtime:
     """The environment a job runs in.
 
     ``iceberg_catalog`` is the Spark catalog holding Iceberg tables (``glue_catalog`` on Glue, a
     hadoop catalog under the warehouse locally); ``parquet_catalog`` holds Parquet tables (the Glue
     Data Catalog on Glue, a file registry locally). ``iceberg_location``: whether Iceberg tables get
-    the S3-layout location (False for hadoop catalogs, which place tables themselves). ``commit`` ends
-    the job (``job.commit()`` on Glue).
+    the S3-layout location (False for hadoop catalogs, which place tables themselves).
+    ``evaluators`` are the DQDL evaluators available here by ``--dq_evaluator`` name, the first being
+    the default. ``commit`` ends the job (``job.commit()`` on Glue).
     """
 
     name: str
@@ -38,29 +43,25 @@ class Runtime:
     iceberg_catalog: str
     iceberg_location: bool = False
     warehouse: str | None = None
-    commit: Callable[[], None] = field(default=_nothing)
+    evaluators: Mapping[str, EvaluatorFactory] = field(default_factory=lambda: MappingProxyType({"deequ": DeequEvaluator}))
+    commit: Callable[[], None] = _nothing
 
-    def table_writer(self, fmt: str | None, fault: Callable[[str], None] | None = None) -> TableWriter:
-        """A writer for ``--table_format`` ``fmt`` (ICEBERG when None)."""
-        return TableWriter(
-            self.spark,
-            table_format=table_format(fmt),
-            iceberg_catalog=self.iceberg_catalog,
-            parquet_catalog=self.parquet_catalog,
-            iceberg_location=self.iceberg_location,
-            fault=fault,
-        )
+    def table_writer(self, fmt: str | None, fault: Fault | None = None) -> TableWriter:
+        """The writer for ``--table_format`` ``fmt`` (ICEBERG when None)."""
+        writers: dict[str, Callable[[], TableWriter]] = {
+            "ICEBERG": lambda: IcebergWriter(
+                self.spark, self.iceberg_catalog, set_location=self.iceberg_location, fault=fault
+            ),
+            "PARQUET": lambda: ParquetWriter(self.spark, self.parquet_catalog, fault=fault),
+        }
+        return writers[table_format(fmt)]()
 
-    @contextlib.contextmanager
-    def sql_catalog(self, fmt: str | None) -> Iterator[None]:
-        """Within the block, unqualified ``db.table`` names in Spark SQL resolve where tables of format
-        ``fmt`` live (the Iceberg catalog for ICEBERG, the session catalog for PARQUET)."""
-        if table_format(fmt) != "ICEBERG":
-            yield
-            return
-        previous = self.spark.catalog.currentCatalog()
-        self.spark.catalog.setCurrentCatalog(self.iceberg_catalog)
-        try:
-            yield
-        finally:
-            self.spark.catalog.setCurrentCatalog(previous)
+    def dq_evaluator(self, name: str | None) -> DqEvaluator:
+        """The DQDL evaluator ``--dq_evaluator`` names (``deequ`` or ``glue``), else this runtime's default."""
+        chosen = (name or next(iter(self.evaluators))).lower()
+        if chosen not in EVALUATORS:
+            raise ConfigError(f"--dq_evaluator {name!r} is not supported; expected one of {', '.join(EVALUATORS)}")
+        factory = self.evaluators.get(chosen)
+        if factory is None:
+            raise ConfigError(f"--dq_evaluator {chosen} needs {EVALUATORS[chosen]}, which is not available in the {self.name} runtime")
+        return factory(self.spark)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame
@@ -52,7 +53,7 @@ def require_columns(
     df: DataFrame,
     ctx: JobContext,
     transform: str,
-    columns: Iterable[tuple[str, int | None, str]],
+    columns: Iterable[tuple[str, int | None, str | None]],
 ) -> None:
     """Raise :class:`MissingColumnError` for the first ``(column, index, spec key)`` not in ``df``."""
     for column, index, key in columns:
@@ -65,7 +66,7 @@ def require_columns(
             )
 
 
-def source_of(entry: dict) -> tuple[str, str]:
+def source_of(entry: dict[str, Any]) -> tuple[str, str]:
     """The column an entry reads and the spec key it came from: ``source`` if given, else ``field``."""
     if entry.get("source") is not None:
         return entry["source"], "source"

@@ -74,15 +74,15 @@ def _column(df: DataFrame, name: str) -> Column:
 
 
 def _source_system(ctx: JobContext) -> str:
-    """The default source_system: the ``target_database_name`` job argument (the Collect database,
-    as cased), or the first folder of ``source_key`` when the argument is absent."""
-    return ctx.args.get("target_database_name") or ctx.dataset.split("/", 1)[0]
+    """The default source_system: the database the job writes (``--target_database_name``, the
+    Collect database as cased), or the first folder of ``source_key`` when there is none."""
+    return ctx.target.database if ctx.target else ctx.dataset.split("/", 1)[0]
 
 
 @transform("lookup", schema=LOOKUP_SPEC, lineage=False)
 def lookup(df: DataFrame, spec: list[dict[str, Any]], ctx: JobContext) -> DataFrame:
     """Replace values (or add a column) from the value-lookup table; the result column goes last (sequential)."""
-    table_name = ctx.arg("value_lookup_table")
+    table_name = ctx.tables.require("value_lookup_table")
     for i, entry in enumerate(spec):
         field = entry["field"]
         source = entry.get("source", field)
@@ -115,7 +115,7 @@ def lookup(df: DataFrame, spec: list[dict[str, Any]], ctx: JobContext) -> DataFr
 @transform("multilookup", schema=MULTILOOKUP_SPEC, lineage=False)
 def multilookup(df: DataFrame, spec: list[dict[str, Any]], ctx: JobContext) -> DataFrame:
     """Add columns from the multi-lookup table, matched on the '-'-joined match columns (sequential)."""
-    table_name = ctx.arg("multi_lookup_table")
+    table_name = ctx.tables.require("multi_lookup_table")
     for i, entry in enumerate(spec):
         match_columns: list[str] = entry["match_columns"]
         # The reference builds the join table from dicts, whose keys PySpark sorts: the new columns

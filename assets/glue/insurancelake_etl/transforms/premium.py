@@ -26,6 +26,7 @@ from pyspark.sql import types as T
 from ..context import JobContext
 from ..errors import DataError
 from ._checks import COLUMN, COLUMN_LIST, location, require_columns, source_of
+from ._pandas_udf import series_udf
 from .registry import transform
 
 logger = logging.getLogger(__name__)
@@ -243,7 +244,8 @@ def _python_date(value: Any) -> datetime.date | None:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
-    return value
+    date: datetime.date = value
+    return date
 
 
 def byday_value(
@@ -268,8 +270,7 @@ def byday_value(
     return rounded
 
 
-@F.pandas_udf(PREMIUM_TYPE)  # type: ignore[call-overload]
-def _byday_udf(total: pd.Series, eff: pd.Series, exp: pd.Series, start: pd.Series, end: pd.Series) -> pd.Series:
+def _byday_values(total: pd.Series, eff: pd.Series, exp: pd.Series, start: pd.Series, end: pd.Series) -> pd.Series:
     with decimal.localcontext(decimal.Context()):  # the default context (28 digits), as the reference
         values = [
             byday_value(
@@ -282,6 +283,9 @@ def _byday_udf(total: pd.Series, eff: pd.Series, exp: pd.Series, start: pd.Serie
             for t, a, b, c, d in zip(total.tolist(), eff.tolist(), exp.tolist(), start.tolist(), end.tolist())
         ]
     return pd.Series(values, dtype=object)
+
+
+_byday_udf = series_udf(_byday_values, PREMIUM_TYPE)
 
 
 def _byday(total: Column, total_type: T.DataType, eff: Column, exp: Column, start: Column, end: Column) -> Column:

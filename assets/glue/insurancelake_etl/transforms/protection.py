@@ -214,7 +214,7 @@ def tokenize(df: DataFrame, spec: list[str], ctx: JobContext) -> DataFrame:
     """Replace values with their SHA-256 token (column moved last) and store token → original in the
     hash-values table, each token once (sequential; null values give null tokens and no item)."""
     _check_fields(df, spec, ctx, "tokenize")
-    table_name = ctx.arg("hash_value_table")
+    table_name = ctx.tables.require("hash_value_table")
     pairs: DataFrame | None = None
     for i, field in enumerate(spec):
         token = _hash_column(df, field, i, ctx, "tokenize")

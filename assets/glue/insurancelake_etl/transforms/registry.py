@@ -58,7 +58,7 @@ def transform(
 
     def register(func: TransformFunc) -> TransformFunc:
         operation = name if lineage is True else (lineage or None)
-        definition = TransformDef(name, func, schema, tuple(aliases), operation)  # type: ignore[arg-type]
+        definition = TransformDef(name, func, schema, tuple(aliases), operation)
         for key in (name, *definition.aliases):
             if key in _REGISTRY:
                 raise ValueError(f"transform {key!r} is registered twice")

@@ -22,7 +22,9 @@ from pyspark.sql import types as T
 
 from ..context import JobContext
 from ..errors import ConfigError, DataError
+from ..jvm import jvm
 from ._checks import COLUMN, COLUMN_LIST, location, require_columns, source_of
+from ._pandas_udf import series_udf
 from .registry import transform
 
 LITERAL_SPEC: dict[str, Any] = {
@@ -69,7 +71,7 @@ def filename(df: DataFrame, spec: list[dict[str, Any]], ctx: JobContext) -> Data
 
     A required pattern that does not match stops the job; an optional one gives a null string.
     """
-    base_file_name = ctx.arg("base_file_name")
+    base_file_name = ctx.file_name()
     columns: dict[str, Column] = {}
     for i, entry in enumerate(spec):
         try:
@@ -104,9 +106,8 @@ def filename(df: DataFrame, spec: list[dict[str, Any]], ctx: JobContext) -> Data
 
 def _java_group_count(ctx: JobContext, pattern: str, name: str, index: int) -> int:
     """The capture-group count of a Java regex (as Spark compiles it); a ConfigError if it is invalid."""
-    jvm = ctx.spark.sparkContext._jvm  # type: ignore[attr-defined]
     try:
-        return int(jvm.java.util.regex.Pattern.compile(pattern).matcher("").groupCount())
+        return int(jvm(ctx.spark).java.util.regex.Pattern.compile(pattern).matcher("").groupCount())
     except Exception as error:  # noqa: BLE001 - py4j/pyspark wrap java.util.regex.PatternSyntaxException
         detail = " ".join(str(error).split())
         raise ConfigError(
@@ -251,7 +252,6 @@ def _format_values(fmt: str, values: list[Any]) -> str | None:
 def _pandas_format(fmt: str, kinds: list[str]) -> Callable[..., Column]:
     """A vectorised UDF formatting string-cast columns after rebuilding their Python values."""
 
-    @F.pandas_udf(T.StringType())  # type: ignore[call-overload]
     def format_columns(*columns: pd.Series) -> pd.Series:
         rows = zip(*(column.tolist() for column in columns))
         return pd.Series(
@@ -262,7 +262,7 @@ def _pandas_format(fmt: str, kinds: list[str]) -> Callable[..., Column]:
             dtype=object,
         )
 
-    return format_columns
+    return series_udf(format_columns, T.StringType())
 
 
 def _row_format(fmt: str) -> Callable[..., Column]:

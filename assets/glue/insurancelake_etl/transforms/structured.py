@@ -19,6 +19,7 @@ from pyspark.sql import types as T
 
 from ..context import JobContext
 from ..errors import ConfigError, DataError
+from ..jvm import jvm
 from ._checks import COLUMN, location, require_columns
 from .registry import transform
 
@@ -171,7 +172,7 @@ def flatten(df: DataFrame, spec: list[dict[str, Any]], ctx: JobContext) -> DataF
     return df
 
 
-def _json_schema_of(df: DataFrame, field: str, ctx: JobContext) -> T.DataType:
+def _json_schema_of(df: DataFrame, field: str, ctx: JobContext) -> T.StructType:
     """The schema Spark's JSON reader infers from the column's strings (null values skipped).
 
     Inference runs in the JVM on a ``Dataset[String]`` (no Python round trip); it is the same
@@ -179,9 +180,8 @@ def _json_schema_of(df: DataFrame, field: str, ctx: JobContext) -> T.DataType:
     """
     spark = ctx.spark
     strings = df.select(_column(df, field).cast("string").alias("value")).where(F.col("value").isNotNull())
-    jvm = spark._jvm  # type: ignore[attr-defined]
-    dataset = getattr(strings._jdf, "as")(jvm.org.apache.spark.sql.Encoders.STRING())
-    inferred = spark._jsparkSession.read().json(dataset).schema().json()  # type: ignore[attr-defined]
+    dataset = getattr(strings._jdf, "as")(jvm(spark).org.apache.spark.sql.Encoders.STRING())
+    inferred = spark._jsparkSession.read().json(dataset).schema().json()
     return T.StructType.fromJson(json.loads(inferred))
 
 
@@ -197,8 +197,8 @@ def _spark_xml(ctx: JobContext) -> tuple[Any, Any]:
     """The spark-xml ``functions`` object and package module, or a ConfigError when the jar is absent."""
     from py4j.java_gateway import JavaClass
 
-    jvm = ctx.spark._jvm  # type: ignore[attr-defined]
-    functions = jvm.com.databricks.spark.xml.functions
+    view = jvm(ctx.spark)
+    functions = view.com.databricks.spark.xml.functions
     if not isinstance(functions, JavaClass):  # py4j gives a JavaPackage for an unknown class
         raise ConfigError(
             "transform 'xmlstructured' needs the spark-xml library (com.databricks:spark-xml_2.12) on"
@@ -206,7 +206,7 @@ def _spark_xml(ctx: JobContext) -> tuple[Any, Any]:
             file=ctx.spec_file,
             location=location("xmlstructured"),
         )
-    module = getattr(getattr(jvm.com.databricks.spark.xml, "package$"), "MODULE$")
+    module = getattr(getattr(view.com.databricks.spark.xml, "package$"), "MODULE$")
     return functions, module
 
 
@@ -215,12 +215,11 @@ def xmlstructured(df: DataFrame, spec: list[str], ctx: JobContext) -> DataFrame:
     """Parse XML text columns into structs with spark-xml, the schema inferred from the data (batch)."""
     require_columns(df, ctx, "xmlstructured", [(field, i, None) for i, field in enumerate(spec)])
     functions, module = _spark_xml(ctx)
-    jvm = ctx.spark._jvm  # type: ignore[attr-defined]
-    options = jvm.PythonUtils.toScalaMap({})
+    options = jvm(ctx.spark).PythonUtils.toScalaMap({})
     columns: dict[str, Column] = {}
     for field in spec:
         source = _column(df, field)
         schema_json = module.schema_of_xml_df(df.select(source)._jdf, options).json()
-        schema = ctx.spark._jsparkSession.parseDataType(schema_json)  # type: ignore[attr-defined]
-        columns[field] = Column(functions.from_xml(source._jc, schema, options))  # type: ignore[attr-defined]
+        schema = ctx.spark._jsparkSession.parseDataType(schema_json)
+        columns[field] = Column(functions.from_xml(source._jc, schema, options))
     return df.withColumns(columns)

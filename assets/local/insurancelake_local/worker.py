@@ -1,11 +1,12 @@
 """A long-lived local Spark worker for the ``insurancelake`` CLI.
 
-The CLI starts ``python -m insurancelake_etl.worker --warehouse DIR`` once and sends it one JSON
+The CLI starts ``python -m insurancelake_local.worker --warehouse DIR`` once and sends it one JSON
 request per line; every Glue task of every execution runs in this process on the same SparkSession,
 so the JVM starts once per ``insurancelake run`` instead of once per job.
 
 Protocol (one JSON object per line each way):
-  request  ``{"id": 1, "op": "job", "job": "collect_to_cleanse", "args": {...}}``
+  request  ``{"id": 1, "op": "job", "job": "collect_to_cleanse", "args": {...}}`` (``job`` is a
+           job key of the contract: collect_to_cleanse, cleanse_to_consume, consume_entity_match)
   response ``{"id": 1, "ok": true, "result": {...}}`` or
            ``{"id": 1, "ok": false, "error": "<one line>", "kind": "ConfigError"}``
 Operations: ``ping``, ``start``, ``job``, ``query``, ``validate``, ``shutdown``.
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
 import json
 import logging
 import os
@@ -27,26 +27,15 @@ import time
 import traceback
 from typing import Any, TextIO
 
-from .args import (
-    COLLECT_REQUIRED,
-    COMMON_OPTIONAL,
-    CONSUME_OPTIONAL,
-    CONSUME_REQUIRED,
-    ENTITY_MATCH_REQUIRED,
-)
+from insurancelake_etl.jobs import load_job
+from pyspark.sql import SparkSession
 
-LOG = logging.getLogger("insurancelake_etl.worker")
+from .runtime import DEFAULT_ICEBERG_CATALOG, build_local_runtime, open_warehouse
+
+LOG = logging.getLogger("insurancelake_local.worker")
 
 # The Iceberg catalog ``open_warehouse`` attaches to the warehouse; queries resolve names there first.
-QUERY_CATALOG = "local"
-
-# The jobs the worker runs: module under insurancelake_etl.jobs, required and optional arguments
-# (the same lists the Glue entry scripts check).
-JOBS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "collect_to_cleanse": ("collect_to_cleanse", COLLECT_REQUIRED, COMMON_OPTIONAL),
-    "cleanse_to_consume": ("cleanse_to_consume", CONSUME_REQUIRED, CONSUME_OPTIONAL),
-    "entity_match": ("entity_match", ENTITY_MATCH_REQUIRED, COMMON_OPTIONAL),
-}
+QUERY_CATALOG = DEFAULT_ICEBERG_CATALOG
 
 
 def _protocol_stream() -> TextIO:
@@ -72,14 +61,12 @@ class Worker:
 
     def __init__(self, warehouse: str) -> None:
         self.warehouse = warehouse
-        self._spark = None
+        self._spark: SparkSession | None = None
 
     @property
-    def spark(self):  # noqa: ANN201 - pyspark type imported lazily
+    def spark(self) -> SparkSession:
         """The worker's SparkSession, started on first use (the JVM start is the slow part)."""
         if self._spark is None:
-            from .runtime.local import open_warehouse
-
             self._spark = open_warehouse(self.warehouse).spark
         return self._spark
 
@@ -104,26 +91,18 @@ class Worker:
         """Run one Glue job in-process with exactly the arguments Glue would pass it.
 
         ``arguments`` are the job's default arguments merged with the run's, keyed ``--name`` as in
-        the Glue API; they are checked like the entry script checks ``sys.argv``.
+        the Glue API; they are checked like the entry script checks ``sys.argv``. ``--warehouse``
+        defaults to the worker's.
         """
-        from .args import resolve_options
-        from .runtime.local import build_local_runtime
-
-        if job not in JOBS:
-            raise ValueError(f"unknown job {job!r}; expected one of {', '.join(JOBS)}")
-        module_name, required, optional = JOBS[job]
-        argv = [f"{job}.py"]
-        for key, value in arguments.items():
-            argv += [key if key.startswith("--") else f"--{key}", str(value)]
-        args = resolve_options(argv, required, optional)
-        args.setdefault("warehouse", self.warehouse)
-        module = importlib.import_module(f"insurancelake_etl.jobs.{module_name}")
+        module = load_job(job)
+        values = {key.removeprefix("--"): str(value) for key, value in arguments.items()}
+        values.setdefault("warehouse", self.warehouse)
+        args = module.Args.parse_mapping(values)
         started = time.perf_counter()
-        runtime = build_local_runtime(args, self.spark)
-        result = module.run(args, runtime.spark, runtime)
+        runtime = build_local_runtime(args.job, self.spark)
+        result = module.run(args, runtime)
         runtime.commit()
-        payload = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else {}
-        return {"job": job, "seconds": round(time.perf_counter() - started, 3), **payload}
+        return {"job": job, "seconds": round(time.perf_counter() - started, 3), **dataclasses.asdict(result)}
 
     def _query(self, sql: str, limit: int) -> dict[str, Any]:
         """Run ``sql`` with unqualified ``db.table`` names resolved in the Iceberg catalog (the
@@ -151,7 +130,8 @@ class Worker:
         """Every problem of a configuration folder, DQDL checked by the real DQDL parser (JVM)."""
         from pathlib import Path
 
-        from .dq.evaluator import JvmDqdlParser
+        from insurancelake_etl.dq.evaluator import JvmDqdlParser
+
         from .validate import validate_config
 
         parser = JvmDqdlParser(self.spark)
@@ -198,8 +178,8 @@ def serve(worker: Worker, requests: TextIO, responses: TextIO) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: ``python -m insurancelake_etl.worker --warehouse DIR``."""
-    parser = argparse.ArgumentParser(prog="insurancelake_etl.worker", description=__doc__.splitlines()[0])
+    """Entry point: ``python -m insurancelake_local.worker --warehouse DIR``."""
+    parser = argparse.ArgumentParser(prog="insurancelake_local.worker", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--warehouse", required=True, help="local catalog and table data folder")
     options = parser.parse_args(argv)
     logging.basicConfig(

@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -105,7 +105,8 @@ def fmt_dates(
     offsets: np.ndarray, pattern: str, base: dt.date = BASE_DATE, span: int = DATE_SPAN
 ) -> np.ndarray:
     """Day offsets from ``base`` (below ``span``) as date strings in ``pattern``."""
-    return date_table(pattern, base, span)[offsets]
+    dates: np.ndarray = date_table(pattern, base, span)[offsets]
+    return dates
 
 
 @cache
@@ -180,7 +181,7 @@ def fmt_phone(values: np.ndarray, style: str = "dash") -> list[str]:
 
 def pick(
     rng: np.random.Generator,
-    values: Sequence,
+    values: Sequence[Any],
     size: int,
     p: Sequence[float] | None = None,
 ) -> np.ndarray:

@@ -1,4 +1,7 @@
-"""The Maven artifacts of the local DQDL evaluator and how Spark's Ivy resolves them.
+"""The Maven artifacts of the local SparkSession and how Spark's Ivy resolves them.
+
+**Glue 5.1 components.** Iceberg 1.10.0 for Spark 3.5 / Scala 2.12, and spark-xml for XML input files
+and the xmlstructured transform (Spark 3.5 has no built-in XML source).
 
 **Deequ.** ``com.amazon.deequ.dqdl.EvaluateDataQuality`` (DQDL parsing and evaluation, with the
 row-level outcomes Glue's ``process_rows`` gives) ships in ``com.amazon.deequ:deequ``. pyspark 3.5 is
@@ -23,8 +26,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+ICEBERG_PACKAGE = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
+XML_PACKAGE = "com.databricks:spark-xml_2.12:0.18.0"
+# The DQDL evaluator (Deequ) for data quality without Glue (Decision D11).
 DEEQU_PACKAGE = "com.amazon.deequ:deequ:2.1.0-spark-3.5"
-DQ_PACKAGES: tuple[str, ...] = (DEEQU_PACKAGE,)
+CORE_PACKAGES: tuple[str, ...] = (ICEBERG_PACKAGE, XML_PACKAGE, DEEQU_PACKAGE)
 DQ_EXCLUDES: tuple[str, ...] = (
     "org.scala-lang:scala-reflect",
     "org.scalanlp:breeze_2.12",

@@ -3,7 +3,7 @@
 The real Step Functions JSON API returns `creationDate`, `startDate`, `stopDate` as epoch numbers;
 moto 5.1 returns ISO strings, which AWS SDK for JavaScript v3 rejects ("Expected real number").
 This wrapper patches moto's formatter for the stepfunctions module only and then runs the normal
-`moto.server` command line: `python -m insurancelake_etl.moto_server -H 127.0.0.1 -p <port>`. Used by the local runner and the tests;
+`moto.server` command line: `python -m insurancelake_local.moto_server -H 127.0.0.1 -p <port>`. Used by the local runner and the tests;
 moto is a local/test requirement only, so nothing on Glue imports this module.
 """
 
@@ -27,8 +27,9 @@ def _epoch(value: Optional[datetime] = None) -> float:
     return round(value.timestamp(), 3)
 
 
-sfn_models.iso_8601_datetime_with_milliseconds = _epoch
-sfn_responses.iso_8601_datetime_with_milliseconds = _epoch
+# A patch of moto's module-level formatter (a str-returning function replaced by a float one).
+setattr(sfn_models, "iso_8601_datetime_with_milliseconds", _epoch)
+setattr(sfn_responses, "iso_8601_datetime_with_milliseconds", _epoch)
 
 
 @contextlib.contextmanager

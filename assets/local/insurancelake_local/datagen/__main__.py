@@ -1,4 +1,4 @@
-"""Command line of the generator: ``python -m insurancelake_etl.datagen --help``."""
+"""Command line of the generator: ``python -m insurancelake_local.datagen --help``."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from . import (
 
 
 def parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m insurancelake_etl.datagen``."""
+    """The argument parser of ``python -m insurancelake_local.datagen``."""
     p = argparse.ArgumentParser(
-        prog="python -m insurancelake_etl.datagen",
+        prog="python -m insurancelake_local.datagen",
         description="Write deterministic synthetic insurance data (streaming, constant memory).",
         epilog="kinds: " + "; ".join(f"{k} → {d.collect_key} ({d.description})" for k, d in DATASETS.items())
         + ". malformed modes: " + "; ".join(f"{k}: {v}" for k, v in MALFORMED_MODES.items()),

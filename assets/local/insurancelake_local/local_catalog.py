@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlparse
 
 from pyspark.sql import SparkSession
 
-from ..tables import TableDef
+from insurancelake_etl.tables import TableDef
 
 logger = logging.getLogger(__name__)
 

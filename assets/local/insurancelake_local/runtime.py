@@ -5,10 +5,10 @@
 
 1. the job argument ``--warehouse``;
 2. the environment variable ``INSURANCELAKE_WAREHOUSE``;
-3. ``<Cleanse bucket>/warehouse``: the Collect job's ``--target_bucket``, the Consume and entity-match
-   jobs' ``--source_bucket`` when they have one (else their ``--target_bucket``). So a Collect run and
-   a later Consume run share the catalog without configuration. ``insurancelake run`` sets
-   ``INSURANCELAKE_WAREHOUSE`` explicitly.
+3. ``<Cleanse bucket>/warehouse`` (:attr:`insurancelake_etl.job_args.JobArgs.cleanse_bucket`): the
+   Collect job's ``--target_bucket``, the Consume and entity-match jobs' ``--source_bucket`` when they
+   have one (else their ``--target_bucket``). So a Collect run and a later Consume run share the
+   catalog without configuration. ``insurancelake run`` sets ``INSURANCELAKE_WAREHOUSE`` explicitly.
 
 **Iceberg catalog.** Named by ``--iceberg_catalog`` (default ``local``), type hadoop, warehouse = the
 warehouse folder. When the job is given an existing SparkSession that already defines that catalog,
@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
 
+from insurancelake_etl.job_args import JobArgs
+from insurancelake_etl.objectstore import join
+from insurancelake_etl.runtime import Runtime
 from pyspark.sql import SparkSession
 
-from ..objectstore import join
-from . import Runtime
 from .local_catalog import LocalParquetCatalog
 
 logger = logging.getLogger(__name__)
@@ -41,17 +41,16 @@ WAREHOUSE_ENV = "INSURANCELAKE_WAREHOUSE"
 DEFAULT_ICEBERG_CATALOG = "local"
 
 
-def resolve_warehouse(args: dict[str, Any]) -> str:
-    """The warehouse URI for ``args`` (see the module docstring for the order)."""
-    if args.get("warehouse"):
-        return str(args["warehouse"])
+def resolve_warehouse(warehouse: str | None, cleanse_bucket: str | None) -> str:
+    """The warehouse URI: ``warehouse`` (``--warehouse``), else the environment, else the Cleanse
+    bucket's ``warehouse`` folder (see the module docstring)."""
+    if warehouse:
+        return warehouse
     if os.environ.get(WAREHOUSE_ENV):
         return os.environ[WAREHOUSE_ENV]
-    consume_like = "source_database_name" in args or "database_name_prefix" in args
-    bucket = args.get("source_bucket") if consume_like and args.get("source_bucket") else args.get("target_bucket")
-    if not bucket:
-        raise ValueError(f"no warehouse: pass --warehouse, set {WAREHOUSE_ENV} or give --target_bucket")
-    return join(str(bucket), "warehouse")
+    if not cleanse_bucket:
+        raise ValueError(f"no warehouse: pass --warehouse, set {WAREHOUSE_ENV} or give the Cleanse bucket")
+    return join(cleanse_bucket, "warehouse")
 
 
 def _as_uri(location: str) -> str:
@@ -71,13 +70,25 @@ def attach_iceberg_catalog(spark: SparkSession, name: str, warehouse: str) -> st
     return warehouse
 
 
-def build_local_runtime(args: dict[str, Any], spark: SparkSession | None = None) -> Runtime:
-    """The local runtime for ``args``; builds a SparkSession on the warehouse when none is given.
+def build_local_runtime(args: JobArgs, spark: SparkSession | None = None) -> Runtime:
+    """The local runtime of a job's arguments (warehouse, Iceberg catalog); builds a SparkSession on
+    the warehouse when none is given."""
+    warehouse = resolve_warehouse(args.engine.warehouse, args.cleanse_bucket)
+    return open_warehouse(warehouse, spark, args.engine.iceberg_catalog, app_name=args.run.job_name)
 
-    Registers every Parquet table of the warehouse in the session so that Spark SQL finds them.
-    """
-    warehouse = _as_uri(resolve_warehouse(args))
-    catalog_name = args.get("iceberg_catalog") or DEFAULT_ICEBERG_CATALOG
+
+def open_warehouse(
+    warehouse: str,
+    spark: SparkSession | None = None,
+    iceberg_catalog: str | None = None,
+    *,
+    app_name: str = "",
+) -> Runtime:
+    """A runtime on the warehouse ``warehouse`` (an existing one for reading, as ``insurancelake
+    query`` does, or a new one). Registers every Parquet table of the warehouse in the session so that
+    Spark SQL finds them."""
+    warehouse = _as_uri(warehouse)
+    catalog_name = iceberg_catalog or DEFAULT_ICEBERG_CATALOG
     if spark is None:
         from .spark import build_local_spark
 
@@ -88,7 +99,7 @@ def build_local_runtime(args: dict[str, Any], spark: SparkSession | None = None)
                 f"spark.sql.catalog.{catalog_name}.type": "hadoop",
                 f"spark.sql.catalog.{catalog_name}.warehouse": warehouse,
             }
-        spark = build_local_spark(warehouse, app_name=args.get("JOB_NAME", "insurancelake-local"), extra_conf=extra)
+        spark = build_local_spark(warehouse, app_name=app_name or "insurancelake-local", extra_conf=extra)
     warehouse = attach_iceberg_catalog(spark, catalog_name, warehouse)
     parquet = LocalParquetCatalog(spark, warehouse)
     count = parquet.register_all()
@@ -101,8 +112,3 @@ def build_local_runtime(args: dict[str, Any], spark: SparkSession | None = None)
         iceberg_location=False,
         warehouse=warehouse,
     )
-
-
-def open_warehouse(warehouse: str, spark: SparkSession | None = None, iceberg_catalog: str = "local") -> Runtime:
-    """A runtime on an existing warehouse, for reading tables (``insurancelake query``)."""
-    return build_local_runtime({"warehouse": warehouse, "iceberg_catalog": iceberg_catalog}, spark)

@@ -12,16 +12,11 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-from ..dq.packages import DQ_EXCLUDES, DQ_PACKAGES, write_ivy_settings
+import insurancelake_etl
 
-# Glue 5.1 component versions (Spark 3.5.6, Scala 2.12, Iceberg 1.10.0).
-ICEBERG_PACKAGE = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
-# XML input files and the xmlstructured transform (Spark 3.5 has no built-in XML source).
-XML_PACKAGE = "com.databricks:spark-xml_2.12:0.18.0"
-# The DQDL evaluator (Deequ) for data quality without Glue (Decision D11); see ``dq/packages.py``.
-CORE_PACKAGES: tuple[str, ...] = (ICEBERG_PACKAGE, XML_PACKAGE, *DQ_PACKAGES)
+from .maven import CORE_PACKAGES, DQ_EXCLUDES, write_ivy_settings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[4]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 def ivy_dir() -> str:
@@ -29,16 +24,18 @@ def ivy_dir() -> str:
     return os.environ.get("INSURANCELAKE_IVY_DIR", str(PROJECT_ROOT / "build" / "ivy"))
 
 
-ENGINE_DIR = Path(__file__).resolve().parents[2]
+# The folders holding the engine (assets/glue) and this package (assets/local).
+PACKAGE_DIRS = (Path(insurancelake_etl.__file__).resolve().parents[1], Path(__file__).resolve().parents[1])
 
 
 def _python_workers_use_this_interpreter() -> None:
     """Spark's Python workers (pandas UDFs) must run this interpreter, which has pandas and pyarrow,
-    and import this engine. The JVM, and through it the workers, inherit this process's environment."""
+    and import the engine. The JVM, and through it the workers, inherit this process's environment."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    if str(ENGINE_DIR) not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ENGINE_DIR), *paths) if p)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    missing = [str(d) for d in PACKAGE_DIRS if str(d) not in paths]
+    if missing:
+        os.environ["PYTHONPATH"] = os.pathsep.join([*missing, *paths])
 
 
 def build_local_spark(

@@ -20,27 +20,30 @@ job writes), so ``--p_month 3`` and ``--p_month 03`` read the same rows.
 from __future__ import annotations
 
 import logging
-import uuid
-from typing import Any
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from .. import config
-from ..args import partition_values
+from ..config_location import ConfigLocation
 from ..entity_match import matching
 from ..entity_match.primary import check_cardinality, create_primary, merge_into_primary, read_primary
 from ..entity_match.spec import MISSING_SPEC_MESSAGE, EntityMatchSpec, check_columns, validate
 from ..errors import ConfigError
+from ..job_args import EntityMatchArgs
 from ..lineage import LineageRecorder, make_lineage
+from ..runtime import Runtime
 from . import JobResult
 
 logger = logging.getLogger(__name__)
 
+Args = EntityMatchArgs
 
-def load_spec(args: dict[str, str]) -> EntityMatchSpec:
-    """The validated entity-match spec of ``--database_name_prefix``; the reference error when absent."""
-    raw, uri = config.load_entity_match(args["txn_bucket"], args["txn_spec_prefix_path"], args["database_name_prefix"])
+
+def load_spec(location: ConfigLocation, database: str) -> EntityMatchSpec:
+    """The validated entity-match spec of ``database`` (``--database_name_prefix``); the reference
+    error when absent."""
+    raw, uri = config.load_entity_match(location, database)
     if not raw:
         raise ConfigError(MISSING_SPEC_MESSAGE, file=uri)
     return validate(raw, uri)
@@ -75,34 +78,25 @@ def match(incoming: DataFrame, primary: DataFrame, spec: EntityMatchSpec) -> Dat
     return _union([matching.move_first(f, gid) for f in found])
 
 
-def run(
-    args: dict[str, str],
-    spark: SparkSession,
-    runtime: Any,
-    *,
-    lineage: LineageRecorder | None = None,
-) -> JobResult:
-    """Run the entity-match job for ``args`` (the Glue job arguments of reference §7)."""
-    args = dict(args)
-    args.setdefault("JOB_RUN_ID", f"jr_local-{uuid.uuid4()}")
-    spec = load_spec(args)
-    year, month, day = partition_values(args["p_year"], args["p_month"], args["p_day"])
-    recorder = lineage if lineage is not None else make_lineage(args)
-    dataset = args.get("source_key", "")
+def run(args: EntityMatchArgs, runtime: Runtime, *, lineage: LineageRecorder | None = None) -> JobResult:
+    """Run the entity-match job (the Glue job arguments of reference §7, parsed)."""
+    job, spark, partition = args.job, runtime.spark, args.job.partition
+    spec = load_spec(job.config, args.database_name_prefix)
+    recorder = lineage if lineage is not None else make_lineage(job.run, job.tables.data_lineage_table)
+    dataset = job.source_key
     gid = spec.global_id_field
 
-    consume_db = args["database_name_prefix"].lower() + "_consume"
-    source_table = args["table_name"].lower()
-    source_ident = runtime.table_writer(args.get("table_format")).table_name(consume_db, source_table)
+    consume_db = args.consume_database
+    source_ident = runtime.table_writer(job.engine.table_format).table_name(consume_db, args.table_name.lower())
     primary_ident = f"{runtime.iceberg_catalog}.{consume_db}.{spec.primary_entity_table.lower()}"
 
-    incoming = spark.table(source_ident).where((F.col("year") == year) & (F.col("month") == month) & (F.col("day") == day))
+    incoming = spark.table(source_ident).where(partition.column_filter())
     check_columns(spec, incoming.columns, source_ident)
     if gid not in incoming.columns:
         incoming = incoming.withColumn(gid, F.lit(None).cast("string"))
         recorder.update_lineage(incoming, dataset, "add_column", transform=[gid])
 
-    result = JobResult(table=primary_ident, partition=f"year={year}/month={month}/day={day}")
+    result = JobResult(table=primary_ident, partition=partition.path, partition_filter=partition.sql_filter())
     primary = read_primary(spark, primary_ident)
     if primary is None:
         filled = matching.fill_global_id(incoming, gid)

@@ -1,6 +1,6 @@
 """Deterministic synthetic insurance data, written streaming.
 
-``python -m insurancelake_etl.datagen --kind general-policy --rows 100000 --seed 7 --out p.csv``
+``python -m insurancelake_local.datagen --kind general-policy --rows 100000 --seed 7 --out p.csv``
 writes one file; ``--all --out-dir DIR`` writes every dataset in the Collect layout
 ``DIR/<Database>/<Table>/<file>`` that the example configuration (``examples/config``) expects.
 
@@ -38,7 +38,7 @@ from .general import (
 )
 from .life import LIFE_POLICY_COLUMNS, life_policy_chunk
 
-log = logging.getLogger("insurancelake_etl.datagen")
+log = logging.getLogger("insurancelake_local.datagen")
 
 ChunkFunc = Callable[[int, int, np.ndarray, np.ndarray], list[Any]]
 
