@@ -11,7 +11,7 @@ import { ExecutionSummary } from '../../src/cli/summary';
 // Debian chromium package driven headless by playwright-core.
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'lib', 'cli', 'main.js');
-const ENGINE = path.join(ROOT, 'assets', 'glue');
+const LOCAL_ENGINE = path.join(ROOT, 'assets', 'local');
 const EXAMPLES = path.join(ROOT, 'examples', 'config');
 // Without the background-networking flags Chromium dials out at start, which a closed network refuses.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -109,7 +109,7 @@ describe('report.html of a real local run, in headless Chromium', () => {
     // life policies with a header only, which fail.
     const python = path.join(ROOT, '.venv', 'bin', 'python');
     const datagen = (...args: string[]) => {
-      const r = spawnSync(python, ['-m', 'insurancelake_etl.datagen', '--seed', '11', ...args], { cwd: ENGINE, encoding: 'utf8' });
+      const r = spawnSync(python, ['-m', 'insurancelake_local.datagen', '--seed', '11', ...args], { cwd: LOCAL_ENGINE, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(r.stderr);
     };
     datagen('--kind', 'claims', '--rows', '40', '--policy-rows', '80', '--out', path.join(collect, 'SyntheticGeneralData', 'ClaimData', 'claims.csv'));
