@@ -18,3 +18,4 @@ export * from './insurance-lake-props';
 export * from './insurance-lake';
 export * from './pipeline/insurance-lake-stage-props';
 export * from './pipeline/insurance-lake-stage';
+export * from './grants/consume-grant-options';

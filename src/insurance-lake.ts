@@ -1,4 +1,4 @@
-import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,9 @@ import { ConsumerAccess } from './etl/consumer-access';
 import { EtlJobs } from './etl/etl-jobs';
 import { TableFormat } from './etl/etl-jobs-props';
 import { GlueNetwork } from './etl/glue-network';
+import { ConsumeGrantOptions } from './grants/consume-grant-options';
+import { grantWithManagedPolicy } from './grants/grant-policy';
+import { consumeGrant, startPipelineGrant, uploadGrant } from './grants/lake-grants';
 import { InsuranceLakeProps } from './insurance-lake-props';
 import { EnvironmentProfile } from './lake-common-props';
 import { resolveLakeSettings } from './lake-settings';
@@ -115,8 +118,11 @@ export class InsuranceLake extends Construct {
   /** The dependency-trigger Lambda. */
   public readonly dependencyTriggerFunction?: lambda.IFunction;
 
+  private readonly encryptedCatalog: boolean;
+
   constructor(scope: Construct, id: string, props: InsuranceLakeProps = {}) {
     super(scope, id);
+    this.encryptedCatalog = props.encryptDataCatalog ?? false;
     const s = resolveLakeSettings(this, props);
     this.environmentName = s.env;
     this.resourcePrefix = s.prefix;
@@ -235,5 +241,75 @@ export class InsuranceLake extends Construct {
     for (const [name, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(name, value);
     }
+  }
+
+  /**
+   * Let `grantee` upload files to the Collect bucket, where each new object starts the pipeline:
+   * `s3:PutObject` on the bucket's objects and the lake key's `kms:GenerateDataKey` and
+   * `kms:Decrypt` (S3 needs both for SSE-KMS uploads, Decrypt for multipart ones), through S3 and
+   * for Collect objects only. No read, list or delete.
+   *
+   * The permissions are a customer-managed policy attached to the grantee's role, user or group
+   * (created beside it, in its stack), so the grantee's stack stays clean in the AwsSolutions, HIPAA
+   * Security and NIST 800-53 rev 5 packs; the `<bucket>/*` wildcard is acknowledged on that policy.
+   *
+   * @param grantee a role, user or group, or a construct whose `grantPrincipal` is one (a Lambda function)
+   * @returns the managed policy
+   */
+  public grantUpload(grantee: iam.IGrantable): iam.IManagedPolicy {
+    return grantWithManagedPolicy(this, grantee, {
+      method: 'grantUpload',
+      ...uploadGrant(Stack.of(this), { collectBucket: this.collectBucket, encryptionKey: this.encryptionKey }),
+    });
+  }
+
+  /**
+   * Let `grantee` query the Consume layer with Athena in the lake's workgroup: read the Consume
+   * bucket, the `<db>_consume` databases and tables of the Glue Data Catalog, run queries in the
+   * workgroup and read their results in `query-results/` of the Glue-temp bucket, and decrypt
+   * with the lake key through S3. With `{ cleanse: true }`, the Cleanse bucket and every database
+   * as well.
+   *
+   * Written as a customer-managed policy attached to the grantee (see {@link grantUpload}). For the
+   * reference's broader consumer policy (Cleanse, Consume and any catalog), see `consumerPolicy`.
+   *
+   * @param grantee a role, user or group, or a construct whose `grantPrincipal` is one
+   * @param options what to read besides Consume
+   * @returns the managed policy
+   */
+  public grantConsume(grantee: iam.IGrantable, options: ConsumeGrantOptions = {}): iam.IManagedPolicy {
+    return grantWithManagedPolicy(this, grantee, {
+      method: 'grantConsume',
+      ...consumeGrant(Stack.of(this), {
+        consumeBucket: this.consumeBucket,
+        cleanseBucket: this.cleanseBucket,
+        glueTempBucket: this.glueTempBucket,
+        encryptionKey: this.encryptionKey,
+        athenaWorkgroupName: this.athenaWorkgroupName,
+        encryptedCatalog: this.encryptedCatalog,
+      }, options.cleanse ?? false),
+    });
+  }
+
+  /**
+   * Let `grantee` start the ETL state machine by hand or from a schedule (`states:StartExecution`)
+   * and follow, list and stop its executions.
+   *
+   * A manual start gives the execution input the trigger would write for a file in Collect
+   * (`target_database_name`, `table_name`, `source_bucketname`, `source_key`, `source_path`,
+   * `base_file_name`, `p_year`, `p_month`, `p_day`, `execution_id` and `entity_match`); the
+   * auditor records the outcome under that `execution_id`. To re-run a file, uploading it to
+   * Collect again ({@link grantUpload}) is usually simpler.
+   *
+   * Written as a customer-managed policy attached to the grantee (see {@link grantUpload}).
+   *
+   * @param grantee a role, user or group, or a construct whose `grantPrincipal` is one
+   * @returns the managed policy
+   */
+  public grantStartPipeline(grantee: iam.IGrantable): iam.IManagedPolicy {
+    return grantWithManagedPolicy(this, grantee, {
+      method: 'grantStartPipeline',
+      ...startPipelineGrant(Stack.of(this), this.stateMachine, this.orchestration.stateMachineName),
+    });
   }
 }
