@@ -19,7 +19,6 @@ export type InsuranceLakeErrorId =
   | 'Network.NoVpc'
   | 'Orchestration.Email'
   | 'Grants.Principal'
-  | 'Monitoring.UnknownJob'
   | 'Monitoring.Options'
   | 'Contract.Argument';
 

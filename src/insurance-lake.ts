@@ -1,4 +1,5 @@
-import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,6 +22,9 @@ import { consumeGrant, startPipelineGrant, uploadGrant } from './grants/lake-gra
 import { InsuranceLakeProps } from './insurance-lake-props';
 import { EnvironmentProfile } from './lake-common-props';
 import { resolveLakeSettings } from './lake-settings';
+import { LakeMonitoring } from './monitoring/lake-monitoring';
+import { PipelineMetricOptions } from './monitoring/pipeline-metric-options';
+import { DEFAULT_PERIOD, PipelineMetricKey, jobFailures, pipelineMetric } from './monitoring/pipeline-metrics';
 import { EtlOrchestration } from './orchestration/etl-orchestration';
 import { DataLakeStorage } from './storage/data-lake-storage';
 import { EtlTables } from './tables/etl-tables';
@@ -117,6 +121,8 @@ export class InsuranceLake extends Construct {
   public readonly jobAuditorFunction: lambda.IFunction;
   /** The dependency-trigger Lambda. */
   public readonly dependencyTriggerFunction?: lambda.IFunction;
+  /** Alarms and dashboard, unless `monitoring` is off. */
+  public readonly monitoring?: LakeMonitoring;
 
   private readonly encryptedCatalog: boolean;
 
@@ -236,11 +242,80 @@ export class InsuranceLake extends Construct {
     this.jobAuditorFunction = this.orchestration.jobAuditorFunction;
     this.dependencyTriggerFunction = this.orchestration.dependencyTriggerFunction;
 
+    if (props.monitoring ?? true) {
+      this.monitoring = new LakeMonitoring(this, 'Monitoring', {
+        ...props,
+        ...common,
+        orchestration: this.orchestration,
+        jobs: this.etl,
+        tables: this.tables,
+        // The lake's topic is encrypted with the lake key: CloudWatch needs to use it. A topic of
+        // the user's has a key policy of its own (see notificationTopic).
+        alarmTopicKey: props.notificationTopic ? undefined : key,
+      });
+    }
+    if (props.stackOutputs ?? true) this.addOutputs();
+
     Tags.of(this).add(`${s.prefix}:environment`, s.env);
     Tags.of(this).add(`${s.prefix}:application`, 'insurancelake');
     for (const [name, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(name, value);
     }
+  }
+
+  /** Stack outputs of what users and scripts look up after a deployment. */
+  private addOutputs(): void {
+    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    out('CollectBucketName', this.collectBucket.bucketName, 'Collect bucket: upload files to <Database>/<Table>/<file>');
+    out('CleanseBucketName', this.cleanseBucket.bucketName, 'Cleanse bucket');
+    out('ConsumeBucketName', this.consumeBucket.bucketName, 'Consume bucket');
+    out('StateMachineArn', this.stateMachine.stateMachineArn, 'ETL state machine');
+    out('NotificationTopicArn', this.notificationTopic.topicArn, 'Pipeline notifications and alarms');
+    out('AthenaWorkgroupName', this.athenaWorkgroupName, 'Athena workgroup for queries of the lake');
+    if (this.monitoring?.dashboard) out('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the pipeline');
+  }
+
+  /**
+   * Failed executions of the ETL state machine, for alarms of your own (sum over 5 minutes unless
+   * `props` says otherwise).
+   */
+  public metricFailedExecutions(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.stateMachine.metricFailed({ period: DEFAULT_PERIOD, ...props });
+  }
+
+  /**
+   * Failed or timed-out runs of one of the lake's Glue jobs (e.g. `lake.collectToCleanseJob`),
+   * from its "Glue Job State Change" events: they count failures before Spark starts too.
+   */
+  public metricJobFailures(job: glue.IJob, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return jobFailures(job, props);
+  }
+
+  /**
+   * Rows the jobs read: over the pipeline, for one `stage`, or for one `table` of a stage
+   * (custom metrics the jobs publish in the `InsuranceLake` namespace after each run).
+   */
+  public metricRowsRead(options?: PipelineMetricOptions): cloudwatch.IMetric {
+    return this.pipelineMetric('rows_read', options);
+  }
+
+  /** Rows the jobs wrote (see {@link metricRowsRead} for the options). */
+  public metricRowsWritten(options?: PipelineMetricOptions): cloudwatch.IMetric {
+    return this.pipelineMetric('rows_written', options);
+  }
+
+  /** Rows the data-quality rules quarantined (see {@link metricRowsRead} for the options). */
+  public metricRowsQuarantined(options?: PipelineMetricOptions): cloudwatch.IMetric {
+    return this.pipelineMetric('rows_quarantined', options);
+  }
+
+  /** Files the jobs processed, one per job run (see {@link metricRowsRead} for the options). */
+  public metricFiles(options?: PipelineMetricOptions): cloudwatch.IMetric {
+    return this.pipelineMetric('files', options);
+  }
+
+  private pipelineMetric(key: PipelineMetricKey, options?: PipelineMetricOptions): cloudwatch.IMetric {
+    return pipelineMetric(this, this.orchestration.stateMachineName, key, options);
   }
 
   /**

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from typing import Any
 
 from insurancelake_etl.runtime import Runtime
@@ -57,21 +58,25 @@ def build_runtime(args: dict[str, Any]) -> Runtime:
 
 
 def run_job(job: Any, argv: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> Any:
-    """Parse ``argv``, build the runtime, run ``job.run(args, spark, runtime)`` and commit.
+    """Parse ``argv``, build the runtime, run ``job.run(args, spark, runtime)``, commit, and publish the
+    run's metrics (``insurancelake_etl.metrics``, when ``--metrics_namespace`` is given).
 
     An engine error is logged as one line (kind and message) and re-raised on Glue, so the job run
     fails with that message; locally the process exits with status 1.
     """
     from insurancelake_etl.args import resolve_options
     from insurancelake_etl.errors import EtlError
+    from insurancelake_etl.metrics import publish_job_metrics
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     on_glue = glue_available()
     try:
         args = resolve_options(argv, required, optional)
         runtime = build_runtime(args)
+        started = time.monotonic()
         result = job.run(args, runtime.spark, runtime)
         runtime.commit()
+        publish_job_metrics(args, job.__name__.rsplit(".", 1)[-1], result, time.monotonic() - started)
     except EtlError as exc:
         logger.error("%s: %s", type(exc).__name__, exc)
         if on_glue:

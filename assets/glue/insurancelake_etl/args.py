@@ -79,8 +79,9 @@ ENTITY_MATCH_REQUIRED: tuple[str, ...] = (
 )
 
 # Arguments every job accepts when present. JOB_ID/JOB_RUN_ID are set by Glue itself; table_format,
-# iceberg_catalog, warehouse and dq_evaluator (deequ|glue, default glue on Glue, deequ elsewhere)
-# are this project's additions (Iceberg default, local warehouse, DQDL evaluator choice).
+# iceberg_catalog, warehouse, dq_evaluator (deequ|glue, default glue on Glue, deequ elsewhere) and
+# metrics_namespace are this project's additions (Iceberg default, local warehouse, DQDL evaluator
+# choice, custom CloudWatch metrics of the run).
 COMMON_OPTIONAL: tuple[str, ...] = (
     "JOB_ID",
     "JOB_RUN_ID",
@@ -89,6 +90,7 @@ COMMON_OPTIONAL: tuple[str, ...] = (
     "iceberg_catalog",
     "warehouse",
     "dq_evaluator",
+    "metrics_namespace",
 )
 CONSUME_OPTIONAL: tuple[str, ...] = (
     *COMMON_OPTIONAL,
