@@ -279,7 +279,7 @@ export class InsuranceLake extends Construct {
    * Failed executions of the ETL state machine, for alarms of your own (sum over 5 minutes unless
    * `props` says otherwise).
    */
-  public metricFailedExecutions(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+  public metricFailedExecutions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.stateMachine.metricFailed({ period: DEFAULT_PERIOD, ...props });
   }
 
@@ -287,7 +287,7 @@ export class InsuranceLake extends Construct {
    * Failed or timed-out runs of one of the lake's Glue jobs (e.g. `lake.collectToCleanseJob`),
    * from its "Glue Job State Change" events: they count failures before Spark starts too.
    */
-  public metricJobFailures(job: glue.IJob, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+  public metricJobFailures(job: glue.IJob, props?: cloudwatch.MetricOptions): cloudwatch.MathExpression {
     return jobFailures(job, props);
   }
 
@@ -295,26 +295,26 @@ export class InsuranceLake extends Construct {
    * Rows the jobs read: over the pipeline, for one `stage`, or for one `table` of a stage
    * (custom metrics the jobs publish in the `InsuranceLake` namespace after each run).
    */
-  public metricRowsRead(options?: PipelineMetricOptions): cloudwatch.IMetric {
+  public metricRowsRead(options?: PipelineMetricOptions): cloudwatch.Metric {
     return this.pipelineMetric('rows_read', options);
   }
 
   /** Rows the jobs wrote (see {@link metricRowsRead} for the options). */
-  public metricRowsWritten(options?: PipelineMetricOptions): cloudwatch.IMetric {
+  public metricRowsWritten(options?: PipelineMetricOptions): cloudwatch.Metric {
     return this.pipelineMetric('rows_written', options);
   }
 
   /** Rows the data-quality rules quarantined (see {@link metricRowsRead} for the options). */
-  public metricRowsQuarantined(options?: PipelineMetricOptions): cloudwatch.IMetric {
+  public metricRowsQuarantined(options?: PipelineMetricOptions): cloudwatch.Metric {
     return this.pipelineMetric('rows_quarantined', options);
   }
 
   /** Files the jobs processed, one per job run (see {@link metricRowsRead} for the options). */
-  public metricFiles(options?: PipelineMetricOptions): cloudwatch.IMetric {
+  public metricFiles(options?: PipelineMetricOptions): cloudwatch.Metric {
     return this.pipelineMetric('files', options);
   }
 
-  private pipelineMetric(key: PipelineMetricKey, options?: PipelineMetricOptions): cloudwatch.IMetric {
+  private pipelineMetric(key: PipelineMetricKey, options?: PipelineMetricOptions): cloudwatch.Metric {
     return pipelineMetric(this, this.orchestration.stateMachineName, key, options);
   }
 

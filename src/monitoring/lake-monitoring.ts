@@ -95,32 +95,32 @@ export class LakeMonitoring extends Construct {
   }
 
   /** Failed executions of the state machine (sum over 5 minutes unless `props` says otherwise). */
-  public metricFailedExecutions(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+  public metricFailedExecutions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.props.orchestration.stateMachine.metricFailed({ period: DEFAULT_PERIOD, ...props });
   }
 
   /** Failed or timed-out runs of one Glue job (EventBridge "Glue Job State Change" events). */
-  public metricJobFailures(job: glue.IJob, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+  public metricJobFailures(job: glue.IJob, props?: cloudwatch.MetricOptions): cloudwatch.MathExpression {
     return jobFailures(job, props);
   }
 
   /** Rows the jobs read (all jobs, one stage, or one table of a stage). */
-  public metricRowsRead(options?: PipelineMetricOptions): cloudwatch.IMetric {
+  public metricRowsRead(options?: PipelineMetricOptions): cloudwatch.Metric {
     return pipelineMetric(this, this.pipelineName, 'rows_read', options);
   }
 
   /** Rows the jobs wrote. */
-  public metricRowsWritten(options?: PipelineMetricOptions): cloudwatch.IMetric {
+  public metricRowsWritten(options?: PipelineMetricOptions): cloudwatch.Metric {
     return pipelineMetric(this, this.pipelineName, 'rows_written', options);
   }
 
   /** Rows the data-quality rules quarantined. */
-  public metricRowsQuarantined(options?: PipelineMetricOptions): cloudwatch.IMetric {
+  public metricRowsQuarantined(options?: PipelineMetricOptions): cloudwatch.Metric {
     return pipelineMetric(this, this.pipelineName, 'rows_quarantined', options);
   }
 
   /** Files the jobs processed (one per job run). */
-  public metricFiles(options?: PipelineMetricOptions): cloudwatch.IMetric {
+  public metricFiles(options?: PipelineMetricOptions): cloudwatch.Metric {
     return pipelineMetric(this, this.pipelineName, 'files', options);
   }
 

@@ -72,7 +72,7 @@ export function pipelineMetricPerTable(pipelineName: string, key: PipelineMetric
  * events (aws-cdk-lib's `metricFailure` / `metricTimeout`, created once per job), summed. They
  * count failures that happen before Spark starts too, which Glue's task metrics miss.
  */
-export function jobFailures(job: glue.IJob, options: cloudwatch.MetricOptions = {}, idSuffix = ''): cloudwatch.IMetric {
+export function jobFailures(job: glue.IJob, options: cloudwatch.MetricOptions = {}, idSuffix = ''): cloudwatch.MathExpression {
   const period = options.period ?? DEFAULT_PERIOD;
   // Ids are unique per graph: several jobs' expressions share one widget (idSuffix tells them apart).
   const [failed, timedOut] = [`failed${idSuffix}`, `timedOut${idSuffix}`];

@@ -47,7 +47,7 @@ const GLUE_RETRY_ERRORS = [
  * new EtlOrchestration(this, 'Orchestration', {
  *   encryptionKey: storage.encryptionKey,
  *   collectBucket: storage.collectBucket,
- *   etlScriptsBucket: jobs.etlScriptsBucket,
+ *   etlScriptsBucket: storage.etlScriptsBucket,
  *   jobAuditTable: tables.jobAuditTable,
  *   collectToCleanseJob: jobs.collectToCleanseJob,
  *   cleanseToConsumeJob: jobs.cleanseToConsumeJob,
