@@ -3,8 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { InsuranceLake, PipelineStage } from '../../src';
-import { engineRoot, lakeTemplate, testStack } from '../insurance-lake.fixtures';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import { EtlOrchestration, InsuranceLake, LakeMonitoring, PipelineStage } from '../../src';
+import { composeSubConstructs, engineRoot, lakeTemplate, testApp, testStack } from '../insurance-lake.fixtures';
 
 // The lake watches itself: alarms that notify its topic, a dashboard fed by the jobs' own metrics,
 // metric methods for users' alarms, and stack outputs.
@@ -210,5 +211,34 @@ describe('metric methods for users\' own alarms', () => {
       })],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(failed, 0) + FILL(timedOut, 0)' })]) });
+  });
+});
+
+describe('LakeMonitoring on its own, with the sub-constructs', () => {
+  test('alarms to the given topic and the dashboard; clean in the three nag packs', () => {
+    const app = testApp();
+    const stack = testStack(app);
+    const parts = composeSubConstructs(stack);
+    const orchestration = new EtlOrchestration(stack, 'Orchestration', {
+      encryptionKey: parts.storage.encryptionKey,
+      collectBucket: parts.storage.collectBucket,
+      etlScriptsBucket: parts.storage.etlScriptsBucket,
+      jobAuditTable: parts.tables.jobAuditTable,
+      collectToCleanseJob: parts.jobs.collectToCleanseJob,
+      cleanseToConsumeJob: parts.jobs.cleanseToConsumeJob,
+      consumeEntityMatchJob: parts.jobs.consumeEntityMatchJob,
+    });
+    const monitoring = new LakeMonitoring(stack, 'Monitoring', {
+      orchestration, jobs: parts.jobs, tables: parts.tables, alarmTopicKey: parts.storage.encryptionKey,
+    });
+    expect(monitoring.alarms).toHaveLength(16);
+    expect(monitoring.alarmTopic).toBe(orchestration.notificationTopic);
+    expect(monitoring.metricRowsRead({ stage: PipelineStage.COLLECT_TO_CLEANSE }).dimensions)
+      .toEqual({ Pipeline: orchestration.stateMachineName, Job: 'collect_to_cleanse' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const findings = [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks()]
+      .flatMap(pack => pack.validateScope(app).violations.flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.constructPath}`)));
+    expect(findings).toEqual([]);
   });
 });
