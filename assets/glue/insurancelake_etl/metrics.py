@@ -25,7 +25,8 @@ logger = logging.getLogger("insurancelake_etl")
 def _contract_metrics() -> Mapping[str, Any]:
     """The ``metrics`` section of the contract shipped inside the package (also inside the Glue zip)."""
     text = resources.files(__package__).joinpath("contract.json").read_text(encoding="utf-8")
-    return json.loads(text)["metrics"]
+    metrics: Mapping[str, Any] = json.loads(text)["metrics"]
+    return metrics
 
 
 def metrics_table(args: Mapping[str, str]) -> str:
