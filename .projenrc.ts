@@ -72,6 +72,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalSetup: '<rootDir>/test/setup/moto-server.ts',
       globalTeardown: '<rootDir>/test/setup/moto-server-teardown.ts',
       setupFiles: ['<rootDir>/test/setup/quiet-sdk-notice.ts'],
+      // examples/app imports the library by its package name, as a user's copy does.
+      moduleNameMapper: { '^cdk-insurancelake$': '<rootDir>/src/index.ts' },
     },
   },
   tsconfigDev: { include: ['../integ/**/*.ts'] },
@@ -138,6 +140,24 @@ for (const app of ['integ.default.ts', 'integ.vpc-parquet.ts']) {
     `cdk synth --app "ts-node --transpile-only -P tsconfig.json integ/${app}" -o integ/${app}.snapshot --quiet --no-version-reporting --no-path-metadata`,
   );
 }
+
+// README and @example snippets compile with jsii-rosetta (strict, rosetta/*.ts-fixture); the README's
+// Python blocks are rosetta's translations of the TypeScript blocks above them. The check runs in
+// jest (test/examples/readme-examples.test.ts); this task rewrites the Python blocks.
+project.addTask('readme:python', {
+  description: 'rewrite the README\'s Python examples as jsii-rosetta translations of its TypeScript (after compile)',
+  steps: [
+    // A previous tablet would be reused as a cache, with the README lines of that time.
+    { exec: 'rm -f .jsii.tabl.json' },
+    { exec: 'jsii-rosetta extract --strict' },
+    { exec: 'ts-node --transpile-only -P tsconfig.json scripts/readme-python.ts --write' },
+  ],
+});
+project.gitignore.addPatterns('/.jsii.tabl.json');
+// The README shows cdk-monitoring-constructs beside the lake; rosetta installs it (from the npm
+// registry, into its own temporary folder) only to compile that snippet. No dependency of the library.
+project.package.addField('jsiiRosetta', { exampleDependencies: { 'cdk-monitoring-constructs': '10.2.0' } });
+for (const pattern of ['/.jsii.tabl.json', '/rosetta/', '/scripts/readme-python.ts']) project.addPackageIgnore(pattern);
 
 // `npm run demo`: the whole pipeline on generated data, locally (after `npm ci`, nothing else).
 const demo = project.addTask('demo', {

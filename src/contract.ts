@@ -68,6 +68,16 @@ interface ContractDocument {
   readonly arguments: Readonly<Record<string, ContractArgument>>;
   readonly state_machine_inputs: Readonly<Record<string, StateMachineInput>>;
   readonly jobs: Readonly<Record<string, ContractJob>>;
+  readonly metrics: {
+    readonly dimensions: { readonly pipeline: string; readonly job: string; readonly table: string };
+    readonly names: {
+      readonly rows_read: string;
+      readonly rows_written: string;
+      readonly rows_quarantined: string;
+      readonly files: string;
+      readonly duration: string;
+    };
+  };
 }
 
 // The one statement of the contract, shared with the engine (which loads it from its package). A
@@ -163,6 +173,19 @@ export const BucketPrefix = {
   QUERY_RESULTS: CONTRACT.bucket_prefixes.query_results,
   /** The Iceberg warehouse in a target bucket. */
   ICEBERG_WAREHOUSE: CONTRACT.bucket_prefixes.iceberg_warehouse,
+} as const;
+
+/**
+ * The custom metrics a finished job run publishes (contract.json `metrics`; the engine's
+ * `insurancelake_etl/metrics.py` sends them): namespace, dimension names and metric names.
+ */
+export const PipelineMetricNames = {
+  /** The CloudWatch namespace, the fixed value of `--metrics_namespace`. */
+  NAMESPACE: CONTRACT.arguments.metrics_namespace.value as string,
+  /** Dimension names: `Pipeline` (state machine name), `Job` (job key), `Table` (`<db>.<table>`, lower case). */
+  DIMENSIONS: CONTRACT.metrics.dimensions,
+  /** Metric names: rows read, written, quarantined; files (one per run); duration (seconds). */
+  NAMES: CONTRACT.metrics.names,
 } as const;
 
 /** The engine's Python package folder under `assets/glue/`. */

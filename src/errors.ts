@@ -18,6 +18,8 @@ export type InsuranceLakeErrorId =
   | 'Jobs.EntityMatchOff'
   | 'Network.NoVpc'
   | 'Orchestration.Email'
+  | 'Grants.Principal'
+  | 'Monitoring.Options'
   | 'Contract.Argument';
 
 /** An error of the constructs: the id first, then where (construct path, when there is one) and what. */

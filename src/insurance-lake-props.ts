@@ -3,6 +3,7 @@ import { Configuration } from './etl/configuration';
 import { ConsumerAccessOptions } from './etl/consumer-access-props';
 import { EtlJobsOptions } from './etl/etl-jobs-props';
 import { GlueNetworkOptions } from './etl/glue-network-props';
+import { LakeMonitoringOptions } from './monitoring/lake-monitoring-props';
 import { EtlOrchestrationOptions } from './orchestration/etl-orchestration-props';
 import { DataLakeStorageProps } from './storage/data-lake-storage-props';
 import { EtlTablesOptions } from './tables/etl-tables-props';
@@ -15,10 +16,10 @@ import { EtlTablesOptions } from './tables/etl-tables-props';
  * removal ({@link LakeCommonProps}); key and buckets ({@link DataLakeStorageProps}); tables
  * ({@link EtlTablesOptions}); jobs ({@link EtlJobsOptions}); Glue network ({@link GlueNetworkOptions});
  * Athena workgroup and consumer policy ({@link ConsumerAccessOptions}); the workflow, its Lambdas and
- * notifications ({@link EtlOrchestrationOptions}).
+ * notifications ({@link EtlOrchestrationOptions}); alarms and dashboard ({@link LakeMonitoringOptions}).
  */
 export interface InsuranceLakeProps extends DataLakeStorageProps, EtlTablesOptions, EtlJobsOptions,
-  GlueNetworkOptions, ConsumerAccessOptions, EtlOrchestrationOptions {
+  GlueNetworkOptions, ConsumerAccessOptions, EtlOrchestrationOptions, LakeMonitoringOptions {
   /**
    * The pipeline configuration: `Configuration.fromAsset('config')` deploys a local configuration
    * folder (its `etl/` subfolder to `etl/` in the ETL scripts bucket, validated at synth);
@@ -41,6 +42,18 @@ export interface InsuranceLakeProps extends DataLakeStorageProps, EtlTablesOptio
    * @default - the jobs run without a VPC
    */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Create the {@link LakeMonitoring}: alarms on failed executions, Glue job failures, Lambda
+   * errors, dead letters and DynamoDB throttles that notify the lake's topic, and a dashboard.
+   * @default true
+   */
+  readonly monitoring?: boolean;
+  /**
+   * Add stack outputs (`CfnOutput`) with the names of the Collect, Cleanse and Consume buckets, the
+   * state machine's ARN, the topic's ARN, the Athena workgroup and the dashboard.
+   * @default true
+   */
+  readonly stackOutputs?: boolean;
   /**
    * Tags for every resource of the lake, in addition to `<prefix>:environment` and `<prefix>:application`.
    * @default - only the two default tags

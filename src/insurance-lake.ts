@@ -1,4 +1,5 @@
-import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,9 +16,15 @@ import { ConsumerAccess } from './etl/consumer-access';
 import { EtlJobs } from './etl/etl-jobs';
 import { TableFormat } from './etl/etl-jobs-props';
 import { GlueNetwork } from './etl/glue-network';
+import { ConsumeGrantOptions } from './grants/consume-grant-options';
+import { grantWithManagedPolicy } from './grants/grant-policy';
+import { consumeGrant, startPipelineGrant, uploadGrant } from './grants/lake-grants';
 import { InsuranceLakeProps } from './insurance-lake-props';
 import { EnvironmentProfile } from './lake-common-props';
 import { resolveLakeSettings } from './lake-settings';
+import { LakeMonitoring } from './monitoring/lake-monitoring';
+import { PipelineMetricOptions } from './monitoring/pipeline-metric-options';
+import { DEFAULT_PERIOD, PipelineMetricKey, jobFailures, pipelineMetric } from './monitoring/pipeline-metrics';
 import { EtlOrchestration } from './orchestration/etl-orchestration';
 import { DataLakeStorage } from './storage/data-lake-storage';
 import { EtlTables } from './tables/etl-tables';
@@ -114,9 +121,14 @@ export class InsuranceLake extends Construct {
   public readonly jobAuditorFunction: lambda.IFunction;
   /** The dependency-trigger Lambda. */
   public readonly dependencyTriggerFunction?: lambda.IFunction;
+  /** Alarms and dashboard, unless `monitoring` is off. */
+  public readonly monitoring?: LakeMonitoring;
+
+  private readonly encryptedCatalog: boolean;
 
   constructor(scope: Construct, id: string, props: InsuranceLakeProps = {}) {
     super(scope, id);
+    this.encryptedCatalog = props.encryptDataCatalog ?? false;
     const s = resolveLakeSettings(this, props);
     this.environmentName = s.env;
     this.resourcePrefix = s.prefix;
@@ -230,10 +242,149 @@ export class InsuranceLake extends Construct {
     this.jobAuditorFunction = this.orchestration.jobAuditorFunction;
     this.dependencyTriggerFunction = this.orchestration.dependencyTriggerFunction;
 
+    if (props.monitoring ?? true) {
+      this.monitoring = new LakeMonitoring(this, 'Monitoring', {
+        ...props,
+        ...common,
+        orchestration: this.orchestration,
+        jobs: this.etl,
+        tables: this.tables,
+        // The lake's topic is encrypted with the lake key: CloudWatch needs to use it. A topic of
+        // the user's has a key policy of its own (see notificationTopic).
+        alarmTopicKey: props.notificationTopic ? undefined : key,
+      });
+    }
+    if (props.stackOutputs ?? true) this.addOutputs();
+
     Tags.of(this).add(`${s.prefix}:environment`, s.env);
     Tags.of(this).add(`${s.prefix}:application`, 'insurancelake');
     for (const [name, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(name, value);
     }
+  }
+
+  /** Stack outputs of what users and scripts look up after a deployment. */
+  private addOutputs(): void {
+    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    out('CollectBucketName', this.collectBucket.bucketName, 'Collect bucket: upload files to <Database>/<Table>/<file>');
+    out('CleanseBucketName', this.cleanseBucket.bucketName, 'Cleanse bucket');
+    out('ConsumeBucketName', this.consumeBucket.bucketName, 'Consume bucket');
+    out('StateMachineArn', this.stateMachine.stateMachineArn, 'ETL state machine');
+    out('NotificationTopicArn', this.notificationTopic.topicArn, 'Pipeline notifications and alarms');
+    out('AthenaWorkgroupName', this.athenaWorkgroupName, 'Athena workgroup for queries of the lake');
+    if (this.monitoring?.dashboard) out('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the pipeline');
+  }
+
+  /**
+   * Failed executions of the ETL state machine, for alarms of your own (sum over 5 minutes unless
+   * `props` says otherwise).
+   */
+  public metricFailedExecutions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricFailed({ period: DEFAULT_PERIOD, ...props });
+  }
+
+  /**
+   * Failed or timed-out runs of one of the lake's Glue jobs (e.g. `lake.collectToCleanseJob`),
+   * from its "Glue Job State Change" events: they count failures before Spark starts too.
+   */
+  public metricJobFailures(job: glue.IJob, props?: cloudwatch.MetricOptions): cloudwatch.MathExpression {
+    return jobFailures(job, props);
+  }
+
+  /**
+   * Rows the jobs read: over the pipeline, for one `stage`, or for one `table` of a stage
+   * (custom metrics the jobs publish in the `InsuranceLake` namespace after each run).
+   */
+  public metricRowsRead(options?: PipelineMetricOptions): cloudwatch.Metric {
+    return this.pipelineMetric('rows_read', options);
+  }
+
+  /** Rows the jobs wrote (see {@link metricRowsRead} for the options). */
+  public metricRowsWritten(options?: PipelineMetricOptions): cloudwatch.Metric {
+    return this.pipelineMetric('rows_written', options);
+  }
+
+  /** Rows the data-quality rules quarantined (see {@link metricRowsRead} for the options). */
+  public metricRowsQuarantined(options?: PipelineMetricOptions): cloudwatch.Metric {
+    return this.pipelineMetric('rows_quarantined', options);
+  }
+
+  /** Files the jobs processed, one per job run (see {@link metricRowsRead} for the options). */
+  public metricFiles(options?: PipelineMetricOptions): cloudwatch.Metric {
+    return this.pipelineMetric('files', options);
+  }
+
+  private pipelineMetric(key: PipelineMetricKey, options?: PipelineMetricOptions): cloudwatch.Metric {
+    return pipelineMetric(this, this.orchestration.stateMachineName, key, options);
+  }
+
+  /**
+   * Let `grantee` upload files to the Collect bucket, where each new object starts the pipeline:
+   * `s3:PutObject` on the bucket's objects and the lake key's `kms:GenerateDataKey` and
+   * `kms:Decrypt` (S3 needs both for SSE-KMS uploads, Decrypt for multipart ones), through S3 and
+   * for Collect objects only. No read, list or delete.
+   *
+   * The permissions are a customer-managed policy attached to the grantee's role, user or group
+   * (created beside it, in its stack), so the grantee's stack stays clean in the AwsSolutions, HIPAA
+   * Security and NIST 800-53 rev 5 packs; the `<bucket>/*` wildcard is acknowledged on that policy.
+   *
+   * @param grantee a role, user or group, or a construct whose `grantPrincipal` is one (a Lambda function)
+   * @returns the managed policy
+   */
+  public grantUpload(grantee: iam.IGrantable): iam.IManagedPolicy {
+    return grantWithManagedPolicy(this, grantee, {
+      method: 'grantUpload',
+      ...uploadGrant(Stack.of(this), { collectBucket: this.collectBucket, encryptionKey: this.encryptionKey }),
+    });
+  }
+
+  /**
+   * Let `grantee` query the Consume layer with Athena in the lake's workgroup: read the Consume
+   * bucket, the `<db>_consume` databases and tables of the Glue Data Catalog, run queries in the
+   * workgroup and read their results in `query-results/` of the Glue-temp bucket, and decrypt
+   * with the lake key through S3. With `{ cleanse: true }`, the Cleanse bucket and every database
+   * as well.
+   *
+   * Written as a customer-managed policy attached to the grantee (see {@link grantUpload}). For the
+   * reference's broader consumer policy (Cleanse, Consume and any catalog), see `consumerPolicy`.
+   *
+   * @param grantee a role, user or group, or a construct whose `grantPrincipal` is one
+   * @param options what to read besides Consume
+   * @returns the managed policy
+   */
+  public grantConsume(grantee: iam.IGrantable, options: ConsumeGrantOptions = {}): iam.IManagedPolicy {
+    return grantWithManagedPolicy(this, grantee, {
+      method: 'grantConsume',
+      ...consumeGrant(Stack.of(this), {
+        consumeBucket: this.consumeBucket,
+        cleanseBucket: this.cleanseBucket,
+        glueTempBucket: this.glueTempBucket,
+        encryptionKey: this.encryptionKey,
+        athenaWorkgroupName: this.athenaWorkgroupName,
+        encryptedCatalog: this.encryptedCatalog,
+      }, options.cleanse ?? false),
+    });
+  }
+
+  /**
+   * Let `grantee` start the ETL state machine by hand or from a schedule (`states:StartExecution`)
+   * and follow, list and stop its executions.
+   *
+   * A manual start gives the execution input the trigger would write for a file in Collect
+   * (`target_database_name`, `table_name`, `source_bucketname`, `source_key`, `source_path`,
+   * `base_file_name`, `p_year`, `p_month`, `p_day`, `execution_id` and `entity_match`); the
+   * auditor records the outcome under that `execution_id`. To re-run a file, uploading it to
+   * Collect again ({@link grantUpload}) is usually simpler.
+   *
+   * Written as a customer-managed policy attached to the grantee (see {@link grantUpload}).
+   *
+   * @param grantee a role, user or group, or a construct whose `grantPrincipal` is one
+   * @returns the managed policy
+   */
+  public grantStartPipeline(grantee: iam.IGrantable): iam.IManagedPolicy {
+    return grantWithManagedPolicy(this, grantee, {
+      method: 'grantStartPipeline',
+      ...startPipelineGrant(Stack.of(this), this.stateMachine, this.orchestration.stateMachineName),
+    });
   }
 }

@@ -41,8 +41,12 @@ export interface LakeCommonProps {
   readonly resourcePrefix?: string;
 
   /**
-   * What happens to data resources (key, buckets, tables) when they leave the stack.
-   * `DESTROY` also empties the buckets (auto-delete objects) and turns DynamoDB deletion protection off.
+   * What happens to data resources (key, buckets, tables, log groups) when they leave the stack.
+   *
+   * `DESTROY` takes effect only when the app sets the context flag `cdk-insurancelake:allowDestroy`
+   * to `true` (`cdk deploy -c cdk-insurancelake:allowDestroy=true`, or in cdk.json); it then also
+   * empties the buckets (auto-delete objects) and turns DynamoDB deletion protection off. Without
+   * the flag the resources are retained and the synthesis shows a warning that says so.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;

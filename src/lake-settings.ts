@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { InsuranceLakeError } from './errors';
 import { EnvironmentProfile, LakeCommonProps } from './lake-common-props';
@@ -45,7 +45,7 @@ export function resolveLakeSettings(scope: Construct, props: LakeCommonProps): L
   if (roleLen > 64) {
     throw new InsuranceLakeError('Naming.TooLong', scope, `environmentName "${env}" and resourcePrefix "${prefix}" are too long: the IAM role name "${env}-${prefix}-<region>-glue-role" would have ${roleLen} characters, IAM allows 64. Shorten them by ${roleLen - 64} characters.`);
   }
-  const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+  const removalPolicy = effectiveRemovalPolicy(scope, props.removalPolicy);
   return {
     env,
     prefix,
@@ -54,6 +54,27 @@ export function resolveLakeSettings(scope: Construct, props: LakeCommonProps): L
     destroy: removalPolicy === RemovalPolicy.DESTROY,
     envTitle: env.charAt(0).toUpperCase() + env.slice(1),
   };
+}
+
+/**
+ * Context key that lets `removalPolicy: DESTROY` take effect (`cdk deploy -c cdk-insurancelake:allowDestroy=true`,
+ * or `"cdk-insurancelake:allowDestroy": true` in cdk.json).
+ */
+export const ALLOW_DESTROY_CONTEXT = 'cdk-insurancelake:allowDestroy';
+
+/**
+ * The removal policy that applies: `DESTROY` only when the app says so with the context flag
+ * {@link ALLOW_DESTROY_CONTEXT}; otherwise `RETAIN` and a warning that says how to opt in, so that
+ * a prop copied from a sandbox never deletes a production lake's data.
+ */
+function effectiveRemovalPolicy(scope: Construct, requested: RemovalPolicy | undefined): RemovalPolicy {
+  if (requested !== RemovalPolicy.DESTROY) return requested ?? RemovalPolicy.RETAIN;
+  const flag = scope.node.tryGetContext(ALLOW_DESTROY_CONTEXT);
+  if (flag === true || flag === 'true') return RemovalPolicy.DESTROY;
+  Annotations.of(scope).addWarningV2('cdk-insurancelake:destroyNotAllowed',
+    `removalPolicy is DESTROY, but the context flag ${ALLOW_DESTROY_CONTEXT} is not true, so the key, buckets, tables and log groups are RETAINED. `
+    + `To let them be deleted with the stack (with every object in the buckets), set it: cdk deploy -c ${ALLOW_DESTROY_CONTEXT}=true, or "${ALLOW_DESTROY_CONTEXT}": true in cdk.json's context.`);
+  return RemovalPolicy.RETAIN;
 }
 
 function defaultProfile(env: string): EnvironmentProfile {

@@ -49,3 +49,19 @@ export function acknowledgeDocumentWildcards(scope: IConstruct, document: iam.Po
   const ids = wildcardFindings(scope, document.toJSON());
   if (ids.length > 0) Validations.of(scope).acknowledge(...ids.map(id => ({ id, reason })));
 }
+
+/**
+ * Acknowledge the wildcard findings of a policy document in the form cdk-nag reports them after
+ * synthesis: a reference to another stack's resource only becomes `Fn::ImportValue` once the app
+ * is prepared, so the finding ids are computed (again) when the tree is validated. Use this for
+ * policies that may refer to resources of another stack (the grants, made in the grantee's stack).
+ */
+export function acknowledgeDocumentWildcardsWhenSynthesized(scope: IConstruct, document: iam.PolicyDocument, reason: string): void {
+  acknowledgeDocumentWildcards(scope, document, reason);
+  scope.node.addValidation({
+    validate: () => {
+      acknowledgeDocumentWildcards(scope, document, reason);
+      return [];
+    },
+  });
+}

@@ -49,6 +49,11 @@ export function testApp(): App {
   return new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 }
 
+/** A fresh app that lets `removalPolicy: DESTROY` take effect (the `cdk-insurancelake:allowDestroy` context flag). */
+export function destroyAllowedApp(): App {
+  return new App({ context: { 'aws:cdk:bundling-stacks': [], 'cdk-insurancelake:allowDestroy': true } });
+}
+
 /** A stack with an account and region, for readable names in templates. */
 export function testStack(app: App = testApp(), id = 'Lake'): Stack {
   return new Stack(app, id, { env: { account: '123456789012', region: 'us-east-2' } });

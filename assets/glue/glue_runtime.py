@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from insurancelake_etl.dq.evaluator import DeequEvaluator
 from insurancelake_etl.errors import EtlError
 from insurancelake_etl.job_args import JobArgs
 from insurancelake_etl.jobs import JobResult, load_job
+from insurancelake_etl.metrics import publish_job_metrics
 from insurancelake_etl.runtime import Runtime
 
 logger = logging.getLogger("insurancelake_etl")
@@ -71,7 +73,8 @@ def build_local_runtime(args: JobArgs) -> Runtime:
 
 
 def run_job(key: str, argv: Sequence[str]) -> JobResult:
-    """Parse ``argv`` for contract job ``key``, build the runtime, run the job and commit.
+    """Parse ``argv`` for contract job ``key``, build the runtime, run the job and commit, and publish the
+    run\'s metrics (``insurancelake_etl.metrics``, when ``--metrics_namespace`` is given).
 
     An engine error is logged as one line (kind and message) and re-raised on Glue, so the job run
     fails with that message; locally the process exits with status 1.
@@ -82,8 +85,10 @@ def run_job(key: str, argv: Sequence[str]) -> JobResult:
         job = load_job(key)
         args = job.Args.parse(argv)
         runtime = build_glue_runtime(args.job) if on_glue else build_local_runtime(args.job)
+        started = time.monotonic()
         result = job.run(args, runtime)
         runtime.commit()
+        publish_job_metrics(args.job.values, key, result, time.monotonic() - started)
     except EtlError as exc:
         logger.error("%s: %s", type(exc).__name__, exc)
         if on_glue:

@@ -10,8 +10,8 @@ import { arn } from './arn';
 import { assetRoot } from './asset-root';
 import { EtlJobSettings, EtlJobsProps, TableFormat } from './etl-jobs-props';
 import {
-  BucketPrefix, ENGINE_PACKAGE, GlueArg, JOB_KEYS, JobKey, PhysicalName, TableFormatValue, contractArgument, contractJob,
-  jobArg,
+  BucketPrefix, ENGINE_PACKAGE, GlueArg, JOB_KEYS, JobKey, PhysicalName, PipelineMetricNames, TableFormatValue,
+  contractArgument, contractJob, jobArg,
 } from '../contract';
 import { InsuranceLakeError } from '../errors';
 import { LakeSettings, pinFeatureFlags, resolveLakeSettings } from '../lake-settings';
@@ -316,12 +316,12 @@ export class EtlJobs extends Construct {
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
         resources: [arn(stack, { service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
       }));
-    this.allow('cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the Glue namespace by condition.',
+    this.allow('cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by condition to the Glue namespace and the namespace of the jobs\' own metrics (rows read, written and quarantined per table).',
       new iam.PolicyStatement({
         sid: 'GlueMetrics',
         actions: ['cloudwatch:PutMetricData'],
         resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue' } },
+        conditions: { StringEquals: { 'cloudwatch:namespace': ['Glue', PipelineMetricNames.NAMESPACE] } },
       }));
     this.allow('Lineage events go to the Amazon DataZone domain configured at run time; scoped to domains of this account and region.',
       new iam.PolicyStatement({

@@ -47,7 +47,7 @@ const GLUE_RETRY_ERRORS = [
  * new EtlOrchestration(this, 'Orchestration', {
  *   encryptionKey: storage.encryptionKey,
  *   collectBucket: storage.collectBucket,
- *   etlScriptsBucket: jobs.etlScriptsBucket,
+ *   etlScriptsBucket: storage.etlScriptsBucket,
  *   jobAuditTable: tables.jobAuditTable,
  *   collectToCleanseJob: jobs.collectToCleanseJob,
  *   cleanseToConsumeJob: jobs.cleanseToConsumeJob,
@@ -58,6 +58,8 @@ const GLUE_RETRY_ERRORS = [
 export class EtlOrchestration extends Construct {
   /** The ETL state machine (`{env}-{prefix}-etl-state-machine`). */
   public readonly stateMachine: sfn.IStateMachine;
+  /** Name of the state machine (the `Pipeline` dimension of the jobs' metrics). */
+  public readonly stateMachineName: string;
   /** Notification topic: "Job Completed" / "Job Failed" with the message attribute `status`. */
   public readonly notificationTopic: sns.ITopic;
   /** The Collect-bucket trigger (`{env}-{prefix}-etl-trigger`). */
@@ -135,6 +137,7 @@ export class EtlOrchestration extends Construct {
       }));
     }
     this.stateMachine = machine;
+    this.stateMachineName = machine.stateMachineName;
 
     // ---- Trigger ----
     const trigger = this.createFunction('Trigger', OrchestrationSuffix.TRIGGER, TriggerFunction,

@@ -215,9 +215,9 @@ describe('EtlJobs: the Glue role is least privilege', () => {
     expect(JSON.stringify(bySid('AthenaAccess').Resource)).toContain(':workgroup/dev-insurancelake');
   });
 
-  test('the only Resource "*" is PutMetricData, limited to the Glue namespace', () => {
+  test('the only Resource "*" is PutMetricData, limited to the Glue namespace and the jobs\' own', () => {
     const star = statements.filter(s => s.Resource === '*');
-    expect(star).toEqual([expect.objectContaining({ Sid: 'GlueMetrics', Condition: { StringEquals: { 'cloudwatch:namespace': 'Glue' } } })]);
+    expect(star).toEqual([expect.objectContaining({ Sid: 'GlueMetrics', Condition: { StringEquals: { 'cloudwatch:namespace': ['Glue', 'InsuranceLake'] } } })]);
   });
 });
 

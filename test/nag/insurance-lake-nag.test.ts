@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { InsuranceLake, InsuranceLakeProps } from '../../src';
-import { EXAMPLE_CONFIG, composeSubConstructs, engineRoot, testApp, testStack } from '../insurance-lake.fixtures';
+import { EXAMPLE_CONFIG, composeSubConstructs, destroyAllowedApp, engineRoot, testApp, testStack } from '../insurance-lake.fixtures';
 
 // AwsSolutions, HIPAA Security and NIST 800-53 rev 5 must find nothing that is not acknowledged,
 // with a reason, inside the constructs. A new finding fails these tests.
@@ -45,7 +45,7 @@ describe('cdk-nag on a full InsuranceLake stack', () => {
     ['with a topic of the consumer\'s', (stack) => ({
       notificationTopic: new sns.Topic(stack, 'Topic', { masterKey: new kms.Key(stack, 'TopicKey', { enableKeyRotation: true }), enforceSSL: true }),
     })],
-    ['with configuration, DESTROY and every option on', () => ({
+    ['with configuration, DESTROY (allowed) and every option on', () => ({
       configurationPath: EXAMPLE_CONFIG,
       removalPolicy: RemovalPolicy.DESTROY,
       encryptAllTables: true,
@@ -55,7 +55,7 @@ describe('cdk-nag on a full InsuranceLake stack', () => {
   ];
 
   test.each(variants)('%s: no unacknowledged finding in AwsSolutions, HIPAA Security, NIST 800-53 rev 5', (_name, props) => {
-    const app = testApp();
+    const app = destroyAllowedApp();
     const stack = testStack(app);
     new InsuranceLake(stack, 'Lake', { engineAssetPath: engineRoot(), ...props(stack) });
     expect(findings(app)).toEqual([]);

@@ -3,10 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DataLakeStorage, EnvironmentProfile } from '../../src';
-import { testStack } from '../insurance-lake.fixtures';
+import { destroyAllowedApp, testStack } from '../insurance-lake.fixtures';
 
-function storage(props: ConstructorParameters<typeof DataLakeStorage>[2] = {}) {
-  const stack = testStack();
+function storage(props: ConstructorParameters<typeof DataLakeStorage>[2] = {}, app?: App) {
+  const stack = testStack(app);
   const construct = new DataLakeStorage(stack, 'Storage', props);
   return { stack, construct, template: Template.fromStack(stack) };
 }
@@ -119,8 +119,8 @@ describe('DataLakeStorage', () => {
     expect(rule.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(3650);
   });
 
-  test('DESTROY is opt-in and then empties the buckets', () => {
-    const { template } = storage({ removalPolicy: RemovalPolicy.DESTROY });
+  test('DESTROY is opt-in (context flag) and then empties the buckets', () => {
+    const { template } = storage({ removalPolicy: RemovalPolicy.DESTROY }, destroyAllowedApp());
     expect(bucketByName(template, 'collect').DeletionPolicy).toBe('Delete');
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 6);
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });

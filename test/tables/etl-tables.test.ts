@@ -1,11 +1,11 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { App, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EtlTables, EtlTablesProps } from '../../src';
-import { testStack } from '../insurance-lake.fixtures';
+import { destroyAllowedApp, testStack } from '../insurance-lake.fixtures';
 
-function tables(props: Partial<EtlTablesProps> = {}) {
-  const stack = testStack();
+function tables(props: Partial<EtlTablesProps> = {}, app?: App) {
+  const stack = testStack(app);
   const key = new kms.Key(stack, 'Key');
   const construct = new EtlTables(stack, 'Tables', { encryptionKey: key, ...props });
   return { construct, template: Template.fromStack(stack) };
@@ -82,8 +82,8 @@ describe('EtlTables', () => {
     expect(construct.glueTables).toHaveLength(4);
   });
 
-  test('DESTROY turns deletion protection off', () => {
-    const { template } = tables({ removalPolicy: RemovalPolicy.DESTROY });
+  test('DESTROY (with the context flag) turns deletion protection off', () => {
+    const { template } = tables({ removalPolicy: RemovalPolicy.DESTROY }, destroyAllowedApp());
     template.resourcePropertiesCountIs('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false }, 6);
   });
 });
