@@ -40,6 +40,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'aws-cdk@2.1148.1',
+    // The trigger tests read the lake's notifications from an SQS queue subscribed to the topic in moto.
+    '@aws-sdk/client-sqs@3.1164.0',
   ],
   // The `insurancelake` CLI runs the synthesized ASL with aws-local-stepfunctions and calls the
   // bundled Lambda handlers in-process, whose SDK clients are external in the bundles (the Node 22
