@@ -42,6 +42,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@2.1148.1',
     // Drives the Debian chromium (scripts/ensure-chromium.sh) in the report render test; no browser download.
     'playwright-core@1.65.1',
+    // The trigger tests read the lake's notifications from an SQS queue subscribed to the topic in moto.
+    '@aws-sdk/client-sqs@3.1164.0',
   ],
   // The `insurancelake` CLI runs the synthesized ASL with aws-local-stepfunctions and calls the
   // bundled Lambda handlers in-process, whose SDK clients are external in the bundles (the Node 22

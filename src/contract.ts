@@ -262,6 +262,12 @@ export const AuditStatus = {
   QUEUED: 'QUEUED',
   SUCCEEDED: 'SUCCEEDED',
   FAILED: 'FAILED',
+  /**
+   * The trigger refused the Collect object (wrong folder depth, a name the catalog cannot hold, an
+   * impossible partition date, an empty file; decision I11): no execution, `error_message` says why.
+   * Final: nothing releases or updates it, and it never satisfies a dependency.
+   */
+  REJECTED: 'REJECTED',
 } as const;
 
 // ---- Orchestration (shared/reference/infrastructure.md §7, §9, §10, §11) ----
@@ -308,6 +314,8 @@ export const AuditAttr = {
   SOURCE_IPADDRESS: 'source_ipaddress',
   DEPENDENCY_KEY: 'dependency_key',
   ERROR_MESSAGE: 'error_message',
+  /** `s3://<bucket>/<key>` of a REJECTED object (only on rejection items: they have no `sfn_input`). */
+  SOURCE_OBJECT: 'source_object',
 } as const;
 
 /** `dependency_key` of a job without dependencies: the string `'None'` (the GSI needs a value). */
@@ -318,6 +326,8 @@ export const LambdaEnv = {
   DYNAMODB_TABLE_NAME: 'DYNAMODB_TABLE_NAME',
   SFN_STATE_MACHINE_ARN: 'SFN_STATE_MACHINE_ARN',
   GLUE_SCRIPTS_BUCKET_NAME: 'GLUE_SCRIPTS_BUCKET_NAME',
+  /** The notification topic, where the trigger announces rejected objects (decision I11). */
+  SNS_TOPIC_ARN: 'SNS_TOPIC_ARN',
 } as const;
 
 /** Per-workflow configuration files the trigger reads from the scripts bucket (§10.2), from the contract's layout. */
@@ -336,6 +346,8 @@ export const Notification = {
   STATUS_ATTRIBUTE: 'status',
   SUCCESS_SUBJECT: 'Job Completed',
   FAILURE_SUBJECT: 'Job Failed',
+  /** Published by the trigger with `status=REJECTED` (decision I11); the dependency filter drops it. */
+  REJECTED_SUBJECT: 'File Rejected',
 } as const;
 
 /** Physical name suffixes of the orchestration resources: `{env}-{p}-<suffix>`. */

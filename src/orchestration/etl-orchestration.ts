@@ -145,8 +145,22 @@ export class EtlOrchestration extends Construct {
         [LambdaEnv.DYNAMODB_TABLE_NAME]: props.jobAuditTable.tableName,
         [LambdaEnv.SFN_STATE_MACHINE_ARN]: machine.stateMachineArn,
         [LambdaEnv.GLUE_SCRIPTS_BUCKET_NAME]: props.etlScriptsBucket.bucketName,
+        [LambdaEnv.SNS_TOPIC_ARN]: topic.topicArn,
       });
     this.grantStartExecution(trigger, machine, true);
+    // Rejected Collect objects are announced on the topic (decision I11).
+    trigger.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'NotificationTopicPublish',
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+    }));
+    if (topicKey) {
+      trigger.addToRolePolicy(new iam.PolicyStatement({
+        sid: 'NotificationTopicKeyAccess',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [topicKey.keyArn],
+      }));
+    }
     trigger.addToRolePolicy(new iam.PolicyStatement({
       sid: 'EtlScriptsS3Access',
       // ListBucket makes a missing -dependent.json a NoSuchKey instead of AccessDenied.
@@ -244,7 +258,7 @@ export class EtlOrchestration extends Construct {
       if (policy) {
         acknowledgeDocumentWildcards(role, policy.document, 'The audit-table statement covers `<table>/index/*` because the trigger and the dependency trigger query the two reference GSIs; the trigger reads `etl/transformation-spec/*` (entity-match and dependency files of any workflow) and describes executions `<state machine>:*` by name to detect duplicate S3 events.');
       }
-      const inline = 'Least-privilege inline policy scoped to this function\'s log group, the audit table, the state machine and the scripts bucket (as in the reference); a managed policy would be shared by nothing.';
+      const inline = 'Least-privilege inline policy scoped to this function\'s log group, the audit table, the state machine and the scripts bucket (as in the reference), and for the trigger the notification topic; a managed policy would be shared by nothing.';
       Validations.of(role).acknowledge(
         { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: inline },
         { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: inline },

@@ -2,7 +2,7 @@
 // deploys: they must load with the AWS SDK left external and answer like the sources.
 import * as fs from 'fs';
 import * as path from 'path';
-import { auditItems, createAuditTable, createBucket, createStateMachine, executions, s3Event, unique } from './moto-fixtures';
+import { auditItems, createAuditTable, createBucket, createStateMachine, createTopic, executions, s3Event, unique } from './moto-fixtures';
 import { LambdaEnv } from '../../src/contract';
 
 // Synthesis and moto round trips are slow on a shared machine.
@@ -26,6 +26,7 @@ test('the bundled trigger starts an execution and writes the audit item', async 
   process.env[LambdaEnv.DYNAMODB_TABLE_NAME] = await createAuditTable(unique('audit'));
   process.env[LambdaEnv.GLUE_SCRIPTS_BUCKET_NAME] = await createBucket(unique('scripts'));
   const machine = process.env[LambdaEnv.SFN_STATE_MACHINE_ARN] = await createStateMachine(unique('sm'));
+  process.env[LambdaEnv.SNS_TOPIC_ARN] = await createTopic(unique('topic'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { handler } = require(path.join(BUNDLES, 'trigger.lambda', 'index.js'));
   const result = await handler(s3Event('collect', 'Sales/Policies/p.csv', '2023-01-01T00:00:00.000Z'));

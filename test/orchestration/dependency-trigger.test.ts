@@ -72,3 +72,14 @@ test('a message without source_key fails with a message naming the field', async
   await expect(handler(snsEvent({ execution_id: 'x' }, 'Job Completed', 'SUCCEEDED', '2023-01-02T03:04:05.678Z')))
     .rejects.toThrow(/source_key/);
 });
+
+test.each(['REJECTED', 'FAILED'])('a %s notification that reaches it (no filter) releases nothing', async (status) => {
+  await queued('q-7', 'waitingcsv-20230101000000000000', 'SyntheticGeneralData/PolicyData');
+  const result = await handler(snsEvent(
+    { source_key: 'SyntheticGeneralData/PolicyData', execution_id: 'r-1', error_message: 'Rejected Collect object …' },
+    status === 'REJECTED' ? 'File Rejected' : 'Job Failed', status, '2023-01-02T03:04:05.678Z'));
+  expect(result).toMatchObject({ statusCode: 400, started: [] });
+  expect(result.body).toMatch(new RegExp(`status ${status}: only SUCCEEDED releases queued jobs`));
+  expect(await executions(machine)).toHaveLength(0);
+  expect((await auditItems(table))[0].job_latest_status).toBe('QUEUED');
+});

@@ -36,7 +36,7 @@ test('the state machine may publish to the encrypted topic (kms:GenerateDataKey 
 });
 
 test.each([
-  ['dev-insurancelake-etl-trigger', 'Collect S3 Bucket triggered handler to trigger Step Functions workflow', ['DYNAMODB_TABLE_NAME', 'SFN_STATE_MACHINE_ARN', 'GLUE_SCRIPTS_BUCKET_NAME']],
+  ['dev-insurancelake-etl-trigger', 'Collect S3 Bucket triggered handler to trigger Step Functions workflow', ['DYNAMODB_TABLE_NAME', 'SFN_STATE_MACHINE_ARN', 'GLUE_SCRIPTS_BUCKET_NAME', 'SNS_TOPIC_ARN']],
   ['dev-insurancelake-etl-status-update', 'ETL Step Functions workflow triggered handler to update DynamoDB in case of success or failure', ['DYNAMODB_TABLE_NAME']],
   ['dev-insurancelake-etl-dependency-trigger', 'Dependency handler for SNS topic to trigger dependent workflows', ['DYNAMODB_TABLE_NAME', 'SFN_STATE_MACHINE_ARN']],
 ])('%s: Node.js 22 on arm64, 128 MB, 10 s, explicit log group, dead-letter queue', (name, description, envVars) => {
@@ -87,6 +87,24 @@ test('the trigger may list the scripts bucket and read its transformation specs 
         }),
       ]),
     },
+  });
+});
+
+test('the trigger may publish rejections to the notification topic and use its key (decision I11)', () => {
+  const trigger = Object.values(fn('dev-insurancelake-etl-trigger'))[0] as any;
+  expect(trigger.Properties.Environment.Variables.SNS_TOPIC_ARN).toEqual({ Ref: expect.stringMatching(/^OrchestrationNotificationTopic/) });
+  lake.template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Sid: 'NotificationTopicPublish', Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('^OrchestrationNotificationTopic') } }),
+        Match.objectLike({
+          Sid: 'NotificationTopicKeyAccess',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+        }),
+      ]),
+    },
+    Roles: [{ Ref: trigger.Properties.Role['Fn::GetAtt'][0] }],
   });
 });
 

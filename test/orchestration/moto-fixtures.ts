@@ -5,6 +5,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { JobAuditIndex, TableKey } from '../../src/contract';
 
 export function endpoint(): string {
@@ -18,6 +20,8 @@ export function endpoint(): string {
 export const dynamo = () => new DynamoDBClient({ endpoint: endpoint() });
 export const s3 = () => new S3Client({ endpoint: endpoint(), forcePathStyle: true });
 export const sfn = () => new SFNClient({ endpoint: endpoint() });
+export const sns = () => new SNSClient({ endpoint: endpoint() });
+export const sqs = () => new SQSClient({ endpoint: endpoint() });
 
 /** A unique lower-case name for one test's resources. */
 export function unique(prefix: string): string {
@@ -148,4 +152,52 @@ export function snsEvent(message: unknown, subject: string, status: string, time
       },
     }],
   };
+}
+
+/** An SNS topic in moto; returns its ARN. */
+export async function createTopic(name: string): Promise<string> {
+  const res = await sns().send(new CreateTopicCommand({ Name: name }));
+  return res.TopicArn!;
+}
+
+/**
+ * An SQS queue subscribed to the topic (with an optional SNS filter policy, as the dependency
+ * trigger's subscription has); returns the queue URL. Deliveries keep the SNS envelope, so a test
+ * reads what a Lambda subscriber would: Subject, Message and MessageAttributes.
+ */
+export async function subscribeQueue(topicArn: string, filterPolicy?: Record<string, unknown>): Promise<string> {
+  const queueUrl = (await sqs().send(new CreateQueueCommand({ QueueName: unique('notifications') }))).QueueUrl!;
+  const attributes = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  await sns().send(new SubscribeCommand({
+    TopicArn: topicArn,
+    Protocol: 'sqs',
+    Endpoint: attributes.Attributes!.QueueArn,
+    Attributes: filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : undefined,
+  }));
+  return queueUrl;
+}
+
+/** One SNS notification as a subscriber receives it. */
+export interface Notification {
+  readonly subject: string | undefined;
+  readonly message: any;
+  /** Message attributes by name (their string values). */
+  readonly attributes: Record<string, string>;
+}
+
+/** Every notification waiting in the queue (moto delivers SNS to SQS synchronously). */
+export async function notifications(queueUrl: string): Promise<Notification[]> {
+  const out: Notification[] = [];
+  for (;;) {
+    const res = await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (!res.Messages?.length) return out;
+    for (const m of res.Messages) {
+      const envelope = JSON.parse(m.Body!);
+      out.push({
+        subject: envelope.Subject,
+        message: JSON.parse(envelope.Message),
+        attributes: Object.fromEntries(Object.entries<any>(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
+      });
+    }
+  }
 }

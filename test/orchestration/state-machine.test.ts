@@ -1,6 +1,7 @@
 import { JOB_NAMES, Lake, buildLake, runLocally } from './local-run';
 import {
-  auditItems, createAuditTable, createBucket, createStateMachine, executions, putAuditItem, putObject, s3Event, snsEvent, unique,
+  auditItems, createAuditTable, createBucket, createStateMachine, createTopic, executions, putAuditItem, putObject, s3Event, snsEvent,
+  unique,
 } from './moto-fixtures';
 import { LambdaEnv } from '../../src/contract';
 import { handler as dependencyTrigger } from '../../src/orchestration/lambda/dependency-trigger.lambda';
@@ -17,10 +18,11 @@ const ENTITY = S('EntityMatchGlueJobTask');
 
 let lake: Lake;
 let table: string;
-beforeAll(() => {
+beforeAll(async () => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   lake = buildLake();
+  process.env[LambdaEnv.SNS_TOPIC_ARN] = await createTopic(unique('topic'));
 });
 beforeEach(async () => {
   table = await createAuditTable(unique('audit'));

@@ -7,10 +7,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 
 let dynamo: DynamoDBClient | undefined;
 let s3: S3Client | undefined;
 let sfn: SFNClient | undefined;
+let sns: SNSClient | undefined;
 let endpointSeen: string | undefined;
 
 /** Drops cached clients when AWS_ENDPOINT_URL changed (tests start the handlers against different servers). */
@@ -20,6 +22,7 @@ function refresh(): void {
     dynamo = undefined;
     s3 = undefined;
     sfn = undefined;
+    sns = undefined;
   }
 }
 
@@ -39,6 +42,12 @@ export function s3Client(): S3Client {
 export function sfnClient(): SFNClient {
   refresh();
   return (sfn ??= new SFNClient({}));
+}
+
+/** The SNS client. */
+export function snsClient(): SNSClient {
+  refresh();
+  return (sns ??= new SNSClient({}));
 }
 
 /** A required environment variable, or an error naming it. */

@@ -1,4 +1,8 @@
 // The Collect key contract (infrastructure.md §10.2, §17.2): `<DB>/<TBL>[/<year>[/<month>[/<day>]]]/<file>`.
+// Unlike the reference, a key that does not fit it is rejected with its reasons, not ignored or
+// passed on to fail in a job (decision I11).
+import { catalogNameProblems } from './catalog-name';
+import { PartitionValues, resolvePartition } from './partition-date';
 
 /**
  * Python's `urllib.parse.unquote_plus`: `+` becomes a space, `%XX` escapes are decoded as UTF-8
@@ -32,6 +36,9 @@ export function splitPath(p: string): { dir: string; base: string } {
   return { dir: head, base: p.slice(i) };
 }
 
+/** The layout of a Collect key, as rejection messages state it. */
+export const COLLECT_LAYOUT = '<Database>/<Table>[/<year>[/<month>[/<day>]]]/<file>';
+
 /** A Collect object that starts a workflow. */
 export interface CollectObject {
   /** Level-1 folder: the source system, used as the database name. */
@@ -42,41 +49,48 @@ export interface CollectObject {
   readonly sourcePath: string;
   /** The object's base name. */
   readonly baseFileName: string;
-  /** Folders 3, 4 and 5 when present: they override year, month and day one at a time. */
-  readonly yearOverride?: string;
-  readonly monthOverride?: string;
-  readonly dayOverride?: string;
+  /** The event date overridden by folders 3, 4 and 5 (year, month, day) one at a time. */
+  readonly partition: PartitionValues;
 }
 
-/** Either the parsed object or the reason why the key starts nothing. */
-export type ParsedCollectKey = { readonly ok: true; readonly object: CollectObject } | { readonly ok: false; readonly reason: string };
+/**
+ * What a Collect key is: an object to load; a folder marker, ignored (S3 consoles create them when
+ * a user makes a folder); or an object the lake cannot load, with every reason (decision I11).
+ */
+export type ParsedCollectKey =
+  | { readonly kind: 'object'; readonly object: CollectObject }
+  | { readonly kind: 'folder'; readonly reason: string }
+  | { readonly kind: 'rejected'; readonly problems: string[]; readonly sourceKey?: string };
 
-/** Parses an already-decoded Collect key. Folder keys and keys with fewer than two folders are ignored. */
-export function parseCollectKey(key: string): ParsedCollectKey {
+/** Why the folders of a key do not follow the layout, or undefined when they do. */
+function layoutProblem(dir: string, components: readonly string[]): string | undefined {
+  const expected = `expected ${COLLECT_LAYOUT}`;
+  if (dir === '') return `it is at the top of the bucket, in no folder; ${expected}`;
+  if (components.length < 2) return `it is in one folder ("${components[0]}") instead of a database and a table folder; ${expected}`;
+  // An empty level-1 or level-2 folder (a key starting with "/", or "//") would name an empty database or table.
+  if (components[0] === '') return `its database folder is empty (the key starts with "/"); ${expected}`;
+  if (components[1] === '') return `its table folder is empty ("//" after the database folder); ${expected}`;
+  return undefined;
+}
+
+/** Parses an already-decoded Collect key uploaded on `eventDate` (the default partition). */
+export function parseCollectKey(key: string, eventDate: PartitionValues): ParsedCollectKey {
   if (key.endsWith('/')) {
-    return { ok: false, reason: `Received PutObject for folder ${key}; ignored` };
+    return { kind: 'folder', reason: `Received PutObject for folder ${key}; ignored` };
   }
   const { dir, base } = splitPath(key);
   const components = dir.split('/');
-  // The reference ignores keys with fewer than two folders; an empty level-1 or level-2 folder (a key
-  // starting with "/") would name an empty database or table, so it is ignored the same way.
-  if (components.length < 2 || components[0] === '' || components[1] === '') {
-    return {
-      ok: false,
-      reason: `Object ${key} ignored due to unexpected naming convention: expected <database>/<table>/[<year>/[<month>/[<day>/]]]<file>`,
-    };
-  }
+  const layout = layoutProblem(dir, components);
+  if (layout) return { kind: 'rejected', problems: [layout] };
+
+  const [database, table] = components;
+  const problems = catalogNameProblems(database, table);
+  const partition = resolvePartition(components.slice(2, 5), eventDate);
+  if (!partition.ok) problems.push(...partition.problems);
+  if (problems.length > 0 || !partition.ok) return { kind: 'rejected', problems, sourceKey: `${database}/${table}` };
   return {
-    ok: true,
-    object: {
-      database: components[0],
-      table: components[1],
-      sourcePath: dir,
-      baseFileName: base,
-      yearOverride: components[2],
-      monthOverride: components[3],
-      dayOverride: components[4],
-    },
+    kind: 'object',
+    object: { database, table, sourcePath: dir, baseFileName: base, partition: partition.values },
   };
 }
 

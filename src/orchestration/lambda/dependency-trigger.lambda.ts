@@ -1,15 +1,22 @@
 // Dependency trigger: subscribed to the notification topic with the filter {status: [SUCCEEDED]}.
 // A succeeded workflow releases every job QUEUED on its source key (infrastructure.md §10.4).
+// Any other status that still reaches it (a subscription without the filter) releases nothing: a
+// failed run or a rejected file (decision I11) must never start its dependants.
 import { AttributeValue, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { dynamoClient, log, requiredEnv, sfnClient } from './clients';
 import { formatAuditTimestamp, parseUtc } from './time';
-import { AuditAttr, AuditStatus, ExecutionInput, JobAuditIndex, LambdaEnv } from '../../contract';
+import { AuditAttr, AuditStatus, ExecutionInput, JobAuditIndex, LambdaEnv, Notification } from '../../contract';
 
 /** The part of an SNS event the handler reads (`Records[0].Sns`). */
 export interface SnsEventLike {
   readonly Records: ReadonlyArray<{
-    readonly Sns: { readonly Subject?: string | null; readonly Message: string; readonly Timestamp: string };
+    readonly Sns: {
+      readonly Subject?: string | null;
+      readonly Message: string;
+      readonly Timestamp: string;
+      readonly MessageAttributes?: { readonly [name: string]: { readonly Type?: string; readonly Value?: string } };
+    };
   }>;
 }
 
@@ -26,6 +33,12 @@ export async function handler(event: SnsEventLike): Promise<DependencyTriggerRes
   const table = requiredEnv(LambdaEnv.DYNAMODB_TABLE_NAME);
   const stateMachineArn = requiredEnv(LambdaEnv.SFN_STATE_MACHINE_ARN);
   const sns = event.Records[0].Sns;
+  const status = sns.MessageAttributes?.[Notification.STATUS_ATTRIBUTE]?.Value;
+  if (status !== undefined && status !== AuditStatus.SUCCEEDED) {
+    const body = `Ignored "${sns.Subject ?? ''}" notification with ${Notification.STATUS_ATTRIBUTE} ${status}: only ${AuditStatus.SUCCEEDED} releases queued jobs`;
+    log('INFO', body);
+    return { statusCode: 400, body, started: [] };
+  }
   const message = JSON.parse(sns.Message);
   const sourceKey = message?.[ExecutionInput.SOURCE_KEY];
   if (typeof sourceKey !== 'string' || !sourceKey) {

@@ -1,5 +1,6 @@
 // Trigger: an S3 ObjectCreated event in Collect starts (or queues) one workflow execution and writes
-// its audit item (infrastructure.md §10.2, etl-behaviour.md §4.1).
+// its audit item (infrastructure.md §10.2, etl-behaviour.md §4.1). An object the lake cannot load is
+// rejected at the door instead: a REJECTED audit item and a notification (decision I11).
 //
 // Idempotent by execution name: the name is derived from the file name and the S3 event time, so a
 // duplicate delivery of the same event maps to the same name and starts nothing new (a started
@@ -10,6 +11,7 @@ import { GetObjectCommand, ListObjectsV2Command, NoSuchKey } from '@aws-sdk/clie
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { dynamoClient, log, requiredEnv, s3Client, sfnClient } from './clients';
 import { executionName, parseCollectKey, unquotePlus } from './collect-key';
+import { reject } from './rejection';
 import { parseRelativeDelta, RelativeDelta, subtractRelativeDelta } from './relative-delta';
 import { epochSeconds, formatAuditTimestamp, formatCompact, fromDate, parseUtc, partitionDefaults } from './time';
 import { AuditAttr, AuditStatus, ExecutionInput, JobAuditIndex, LambdaEnv, NO_DEPENDENCY_KEY, WorkflowConfig } from '../../contract';
@@ -20,7 +22,11 @@ export interface S3EventLike {
     readonly eventTime: string;
     readonly userIdentity?: { readonly principalId?: string };
     readonly requestParameters?: { readonly sourceIPAddress?: string };
-    readonly s3: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string } };
+    readonly s3: {
+      readonly bucket: { readonly name: string };
+      /** `size` in bytes, which S3 sends with every ObjectCreated event; 0 is an empty file. */
+      readonly object: { readonly key: string; readonly size?: number };
+    };
   }>;
 }
 
@@ -28,7 +34,14 @@ export interface S3EventLike {
 export interface TriggerResult {
   readonly statusCode: number;
   readonly body: string;
+  /** The status of the audit item written (STARTED, QUEUED or REJECTED); absent when none was written. */
+  readonly status?: string;
+  /** The `execution_id` of that audit item. */
+  readonly executionId?: string;
 }
+
+/** The problem of a zero-byte object (folder markers, also zero bytes, are ignored before this). */
+export const EMPTY_FILE = 'the file is empty (0 bytes): there is nothing to load';
 
 interface Dependencies {
   readonly dependsOn: string[];
@@ -152,6 +165,7 @@ export async function handler(event: S3EventLike): Promise<TriggerResult> {
   const auditTable = requiredEnv(LambdaEnv.DYNAMODB_TABLE_NAME);
   const stateMachineArn = requiredEnv(LambdaEnv.SFN_STATE_MACHINE_ARN);
   const scriptsBucket = requiredEnv(LambdaEnv.GLUE_SCRIPTS_BUCKET_NAME);
+  const topicArn = requiredEnv(LambdaEnv.SNS_TOPIC_ARN);
 
   const record = event.Records[0];
   const bucket = record.s3.bucket.name;
@@ -160,16 +174,32 @@ export async function handler(event: S3EventLike): Promise<TriggerResult> {
   const principalId = record.userIdentity?.principalId ?? '';
   const sourceIp = record.requestParameters?.sourceIPAddress ?? '';
 
-  const parsed = parseCollectKey(key);
-  if (!parsed.ok) {
+  const parsed = parseCollectKey(key, partitionDefaults(eventTime));
+  if (parsed.kind === 'folder') {
     log('INFO', parsed.reason, { bucket, key });
     return { statusCode: 400, body: parsed.reason };
   }
+  const empty = record.s3.object.size === 0;
+  if (parsed.kind === 'rejected' || empty) {
+    const rejection = await reject({
+      auditTable,
+      topicArn,
+      bucket,
+      key,
+      eventTime,
+      principalId,
+      sourceIp,
+      sourceKey: parsed.kind === 'rejected' ? parsed.sourceKey : `${parsed.object.database}/${parsed.object.table}`,
+      problems: [...(parsed.kind === 'rejected' ? parsed.problems : []), ...(empty ? [EMPTY_FILE] : [])],
+    });
+    return {
+      statusCode: 400,
+      body: rejection.errorMessage,
+      ...(rejection.duplicate ? {} : { status: AuditStatus.REJECTED, executionId: rejection.executionId }),
+    };
+  }
   const obj = parsed.object;
-  const defaults = partitionDefaults(eventTime);
-  const pYear = obj.yearOverride ?? defaults.year;
-  const pMonth = obj.monthOverride ?? defaults.month;
-  const pDay = obj.dayOverride ?? defaults.day;
+  const { year: pYear, month: pMonth, day: pDay } = obj.partition;
   const sourceKey = `${obj.database}/${obj.table}`;
   log('INFO', 'received object', { bucket, key, source_key: sourceKey, partition: `${pYear}-${pMonth}-${pDay}` });
 
@@ -250,5 +280,5 @@ export async function handler(event: S3EventLike): Promise<TriggerResult> {
     ? `Queued ${name} (execution_id ${executionId}) until ${dependencyKey} succeeds`
     : `Started ${name} (execution_id ${executionId})`;
   log('INFO', body, { execution_id: executionId, execution_name: name, status, entity_match: entityMatch });
-  return { statusCode: 200, body };
+  return { statusCode: 200, body, status, executionId };
 }
