@@ -3,7 +3,7 @@
     python assets/glue/etl_collect_to_cleanse.py --JOB_NAME=… --source_bucket=file:///… …
 
 Locally the tables go to the warehouse of ``--warehouse`` / ``INSURANCELAKE_WAREHOUSE`` (default
-``<target_bucket>/warehouse``); see ``insurancelake_local.runtime``.
+``<Cleanse bucket>/warehouse``); see ``insurancelake_local.runtime``.
 """
 
 import os
