@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { checkConfigurationLayout } from './configuration-layout';
 import { ConfigurationAssetOptions, ConfigurationBindOptions, ConfigurationConfig } from './configuration-props';
 import { problemLine, validateConfiguration } from './configuration-validation';
+import { TransformModules } from './transform-modules';
 import { ConfigurationLayout } from '../contract';
 import { InsuranceLakeError } from '../errors';
 import { EnvironmentProfile, resolveLakeSettings } from '../lake-settings';
@@ -43,7 +44,7 @@ export abstract class Configuration {
    * bucket (a BucketDeployment), so `etl/transformation-spec/<DB>-<TBL>.json` lands at exactly the
    * key the jobs read. The folder's layout is checked now (a folder without `etl/…` throws
    * `[Configuration.Layout]` with the expected tree), and, unless `validate` is false, every file
-   * (`[Configuration.Invalid]`).
+   * when the lake binds it, with the lake's `transformModules` (`[Configuration.Invalid]`).
    *
    * @param folder the configuration folder (the one that contains `etl/`)
    */
@@ -76,24 +77,28 @@ class AssetConfiguration extends Configuration {
   public readonly folder: string;
   public readonly bucket?: s3.IBucket = undefined;
 
-  constructor(folder: string, private readonly options: ConfigurationAssetOptions) {
+  constructor(private readonly original: string, private readonly options: ConfigurationAssetOptions) {
     super();
-    this.folder = path.resolve(folder);
+    this.folder = path.resolve(original);
     checkConfigurationLayout(this.folder);
-    if (options.validate ?? true) {
-      const problems = validateConfiguration(this.folder);
-      if (problems.length > 0) {
-        const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(p => `  ${problemLine(p)}`);
-        if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`  … and ${problems.length - MAX_LISTED_PROBLEMS} more`);
-        throw new InsuranceLakeError('Configuration.Invalid', undefined,
-          `configuration folder "${this.folder}" has ${problems.length} problem${problems.length === 1 ? '' : 's'} the jobs would fail on:\n`
-          + `${listed.join('\n')}\n`
-          + `Fix them (insurancelake validate --config ${folder} checks a folder), or pass { validate: false } to Configuration.fromAsset to skip this check.`);
-      }
+  }
+
+  /** Every file checked, with the transform keys of `modules`; a problem fails the synthesis. */
+  private validate(original: string, modules: TransformModules | undefined): void {
+    const problems = validateConfiguration(this.folder, modules?._specSchema);
+    if (problems.length > 0) {
+      const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(p => `  ${problemLine(p)}`);
+      if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`  … and ${problems.length - MAX_LISTED_PROBLEMS} more`);
+      const transforms = modules ? ` --transforms ${modules.folder}` : '';
+      throw new InsuranceLakeError('Configuration.Invalid', undefined,
+        `configuration folder "${this.folder}" has ${problems.length} problem${problems.length === 1 ? '' : 's'} the jobs would fail on:\n`
+        + `${listed.join('\n')}\n`
+        + `Fix them (insurancelake validate --config ${original}${transforms} checks a folder), or pass { validate: false } to Configuration.fromAsset to skip this check.`);
     }
   }
 
   public bind(scope: Construct, options: ConfigurationBindOptions): ConfigurationConfig {
+    if (this.options.validate ?? true) this.validate(this.original, options.transformModules);
     const s = resolveLakeSettings(scope, options);
     const container = new Construct(scope, 'Configuration');
     const deployed = ConfigurationLayout.deployed_folder;
