@@ -189,3 +189,34 @@ def test_a_changed_module_makes_its_schema_file_stale(tmp_path: Path, unloaded: 
     _module(tmp_path, "shouting", OK_MODULE.replace('"string"', '"string", "minLength": 1'))
     assert spec_schema.main(["--modules", str(tmp_path), "--check"]) == 1
     assert "transforms.schema.json is out of date; run python -m insurancelake_etl.spec_schema --modules" in capsys.readouterr().err
+
+
+def test_validate_with_transforms_knows_the_user_keys(unloaded: list[str]) -> None:
+    from insurancelake_local.validate import validate_config
+
+    config = ROOT / "examples" / "config-transforms"
+    without = validate_config(config)
+    assert [(p.file, p.path) for p in without] == [(SPEC_FILE, "$.transform_spec.rate_policies")]
+    assert "unknown transform 'rate_policies'" in without[0].message
+    unloaded.append("rating")
+    assert validate_config(config, transforms=EXAMPLE_MODULES) == []
+
+
+def test_validate_reports_a_module_that_does_not_load_and_a_stale_schema_file(tmp_path: Path, unloaded: list[str]) -> None:
+    from insurancelake_local.validate import main, validate_config
+
+    unloaded += ["broken", "shouting"]
+    config = ROOT / "examples" / "config-transforms"
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    path = _module(broken, "broken", "raise RuntimeError('rating token not set')\n")
+    problems = validate_config(config, transforms=broken)
+    assert [p.line() for p in problems] == [f"{path}: cannot import transform module 'broken': RuntimeError: rating token not set"]
+    assert main(["--config", str(config), "--transforms", str(broken)]) == 1
+
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    _module(stale, "shouting", OK_MODULE)
+    problems = validate_config(config, transforms=stale)
+    assert problems[0].file == str(stale / "transforms.schema.json")
+    assert problems[0].message.startswith("missing or out of date (cdk synth refuses it); run python -m insurancelake_etl.spec_schema --modules")
