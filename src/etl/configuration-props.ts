@@ -10,11 +10,11 @@ import { LakeCommonProps } from '../lake-common-props';
  */
 export interface ConfigurationAssetOptions {
   /**
-   * Check every file of the folder at synth, in Node, when the lake binds the configuration: names
-   * and folders the jobs read, and every transformation spec (with the lake's `transformModules`
-   * keys), entity-match spec, dependency file, DQ rules file and mapping CSV against the engine's
-   * JSON Schemas. A problem fails the synthesis, naming the file, the JSON path (or CSV line and
-   * column) and what was expected. The folder's layout is checked either way, at once.
+   * Check every file of the folder at synth, in Node: names and folders the jobs read, and every
+   * transformation spec (with the keys of the lake's `transformModules`, checked when the lake binds
+   * the configuration), entity-match spec, dependency file, DQ rules file and mapping CSV against
+   * the engine's JSON Schemas. A problem fails the synthesis, naming the file, the JSON path (or CSV
+   * line and column) and what was expected. The folder's layout is checked either way.
    * @default true
    */
   readonly validate?: boolean;
