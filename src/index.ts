@@ -12,6 +12,7 @@ export * from './etl/glue-network-props';
 export * from './etl/glue-network';
 export * from './etl/etl-jobs-props';
 export * from './etl/etl-jobs';
+export * from './etl/transform-modules';
 export * from './orchestration/etl-orchestration-props';
 export * from './orchestration/etl-orchestration';
 export * from './monitoring/pipeline-metric-options';

@@ -185,6 +185,7 @@ export class InsuranceLake extends Construct {
       etlScriptsBucket: this.storage.etlScriptsBucket,
       encryptionKey: key,
       logRetention: props.logRetention,
+      transformModules: props.transformModules,
     });
     this.configurationDeployment = bound?.deployment;
     this.etl = new EtlJobs(this, 'Etl', {

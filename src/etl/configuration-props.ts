@@ -2,6 +2,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { TransformModules } from './transform-modules';
 import { LakeCommonProps } from '../lake-common-props';
 
 /**
@@ -10,7 +11,8 @@ import { LakeCommonProps } from '../lake-common-props';
 export interface ConfigurationAssetOptions {
   /**
    * Check every file of the folder at synth, in Node: names and folders the jobs read, and every
-   * transformation spec, entity-match spec, dependency file, DQ rules file and mapping CSV against
+   * transformation spec (with the keys of the lake's `transformModules`, checked when the lake binds
+   * the configuration), entity-match spec, dependency file, DQ rules file and mapping CSV against
    * the engine's JSON Schemas. A problem fails the synthesis, naming the file, the JSON path (or CSV
    * line and column) and what was expected. The folder's layout is checked either way.
    * @default true
@@ -36,6 +38,11 @@ export interface ConfigurationBindOptions extends LakeCommonProps {
   readonly etlScriptsBucket: s3.IBucket;
   /** The lake key: the deployment writes with it and its log group is encrypted with it. */
   readonly encryptionKey: kms.IKey;
+  /**
+   * The user's transform modules the jobs load: their transform keys are valid in the specs.
+   * @default - only the built-in transforms
+   */
+  readonly transformModules?: TransformModules;
   /**
    * Retention of the deployment's log group.
    * @default - one month for the DEV profile, six months otherwise

@@ -40,8 +40,11 @@ function filesUnder(dir: string): string[] {
     });
 }
 
-/** Every problem of the files under `<folder>/etl/` (the folder's layout is checked before). */
-export function validateConfiguration(folder: string): ConfigurationProblem[] {
+/**
+ * Every problem of the files under `<folder>/etl/` (the folder's layout is checked before); specs
+ * are checked against `specSchema` (the shipped spec schema, or one extended with user transforms).
+ */
+export function validateConfiguration(folder: string, specSchema: string = SchemaFile.SPEC): ConfigurationProblem[] {
   const problems: ConfigurationProblem[] = [];
   const folders = configurationFolders();
   for (const file of filesUnder(path.join(folder, ConfigurationLayout.deployed_folder))) {
@@ -64,7 +67,7 @@ export function validateConfiguration(folder: string): ConfigurationProblem[] {
     } else if (kind === 'sql') {
       if (text.trim() === '') problems.push({ file: relative, path: '', message: 'the SQL file is empty; the job would fail (delete it or write the query)' });
     } else if (JSON_SCHEMA[kind]) {
-      problems.push(...checkJson(relative, text, JSON_SCHEMA[kind]!));
+      problems.push(...checkJson(relative, text, kind === 'spec' ? specSchema : JSON_SCHEMA[kind]!));
     }
   }
   return problems;

@@ -7,7 +7,8 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { checkConfigurationLayout } from './configuration-layout';
 import { ConfigurationAssetOptions, ConfigurationBindOptions, ConfigurationConfig } from './configuration-props';
-import { problemLine, validateConfiguration } from './configuration-validation';
+import { ConfigurationProblem, problemLine, validateConfiguration } from './configuration-validation';
+import { TransformModules } from './transform-modules';
 import { ConfigurationLayout } from '../contract';
 import { InsuranceLakeError } from '../errors';
 import { EnvironmentProfile, resolveLakeSettings } from '../lake-settings';
@@ -43,7 +44,9 @@ export abstract class Configuration {
    * bucket (a BucketDeployment), so `etl/transformation-spec/<DB>-<TBL>.json` lands at exactly the
    * key the jobs read. The folder's layout is checked now (a folder without `etl/…` throws
    * `[Configuration.Layout]` with the expected tree), and, unless `validate` is false, every file
-   * (`[Configuration.Invalid]`).
+   * (`[Configuration.Invalid]`). A spec key the engine does not know may be a transform of the
+   * lake's `transformModules`: such a folder, and any folder of a lake with `transformModules`, is
+   * checked when the lake binds it, with those transforms.
    *
    * @param folder the configuration folder (the one that contains `etl/`)
    */
@@ -76,24 +79,40 @@ class AssetConfiguration extends Configuration {
   public readonly folder: string;
   public readonly bucket?: s3.IBucket = undefined;
 
-  constructor(folder: string, private readonly options: ConfigurationAssetOptions) {
+  /** Whether the files must be checked again at bind: a spec uses a key the engine does not know. */
+  private readonly unknownKeys: boolean = false;
+
+  constructor(private readonly original: string, private readonly options: ConfigurationAssetOptions) {
     super();
-    this.folder = path.resolve(folder);
+    this.folder = path.resolve(original);
     checkConfigurationLayout(this.folder);
     if (options.validate ?? true) {
+      // Checked now; a transform key the engine does not know may be one of the lake's
+      // transformModules, so that case waits for bind.
       const problems = validateConfiguration(this.folder);
-      if (problems.length > 0) {
-        const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(p => `  ${problemLine(p)}`);
-        if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`  … and ${problems.length - MAX_LISTED_PROBLEMS} more`);
-        throw new InsuranceLakeError('Configuration.Invalid', undefined,
-          `configuration folder "${this.folder}" has ${problems.length} problem${problems.length === 1 ? '' : 's'} the jobs would fail on:\n`
-          + `${listed.join('\n')}\n`
-          + `Fix them (insurancelake validate --config ${folder} checks a folder), or pass { validate: false } to Configuration.fromAsset to skip this check.`);
-      }
+      this.unknownKeys = problems.some(isTransformKeyProblem);
+      if (!this.unknownKeys) this.fail(problems, undefined);
+    }
+  }
+
+  /** The problems as one `[Configuration.Invalid]` error, when there are any. */
+  private fail(problems: ConfigurationProblem[], modules: TransformModules | undefined): void {
+    const original = this.original;
+    if (problems.length > 0) {
+      const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(p => `  ${problemLine(p)}`);
+      if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`  … and ${problems.length - MAX_LISTED_PROBLEMS} more`);
+      const transforms = modules ? ` --transforms ${modules.folder}` : '';
+      throw new InsuranceLakeError('Configuration.Invalid', undefined,
+        `configuration folder "${this.folder}" has ${problems.length} problem${problems.length === 1 ? '' : 's'} the jobs would fail on:\n`
+        + `${listed.join('\n')}\n`
+        + `Fix them (insurancelake validate --config ${original}${transforms} checks a folder), or pass { validate: false } to Configuration.fromAsset to skip this check.`);
     }
   }
 
   public bind(scope: Construct, options: ConfigurationBindOptions): ConfigurationConfig {
+    if ((this.options.validate ?? true) && (this.unknownKeys || options.transformModules)) {
+      this.fail(validateConfiguration(this.folder, options.transformModules?._specSchema), options.transformModules);
+    }
     const s = resolveLakeSettings(scope, options);
     const container = new Construct(scope, 'Configuration');
     const deployed = ConfigurationLayout.deployed_folder;
@@ -128,6 +147,11 @@ class BucketConfiguration extends Configuration {
   public bind(_scope: Construct, _options: ConfigurationBindOptions): ConfigurationConfig {
     return { bucket: this.bucket };
   }
+}
+
+/** An unknown or invalid key of `transform_spec`: maybe a transform of the lake's transformModules. */
+function isTransformKeyProblem(problem: ConfigurationProblem): boolean {
+  return /^\$\.transform_spec\.[^.[]+$/.test(problem.path) && /^(unknown|invalid) key /.test(problem.message);
 }
 
 /** cdk-nag findings of aws-cdk-lib's BucketDeployment handler, acknowledged with their reasons. */

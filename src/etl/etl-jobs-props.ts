@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { TransformModules } from './transform-modules';
 import { LakeCommonProps } from '../lake-common-props';
 
 /**
@@ -107,6 +108,13 @@ export interface EtlJobsOptions {
    * @default - none
    */
   readonly extraJars?: glue.Code[];
+  /**
+   * Your own transform modules, shipped to all jobs as a separate zip in `--extra-py-files` and
+   * imported by each job before it checks the spec (`--transform_modules`), so their transform
+   * keys can be used in the transformation specs. See {@link TransformModules}.
+   * @default - only the engine's built-in transforms
+   */
+  readonly transformModules?: TransformModules;
   /**
    * Folder holding the Glue entry scripts (`etl_*.py`) and the `insurancelake_etl` package.
    * @default - the engine shipped with this library

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { arn } from './arn';
 import { assetRoot } from './asset-root';
 import { EtlJobSettings, EtlJobsProps, TableFormat } from './etl-jobs-props';
+import { TransformModulesConfig } from './transform-modules';
 import {
   BucketPrefix, ENGINE_PACKAGE, GlueArg, JOB_KEYS, JobKey, PhysicalName, PipelineMetricNames, TableFormatValue,
   contractArgument, contractJob, jobArg,
@@ -60,12 +61,15 @@ export class EtlJobs extends Construct {
   public readonly engineAsset: s3assets.Asset;
   /** Table format the jobs write. */
   public readonly tableFormat: TableFormat;
+  /** The zip of the user's transform modules in `--extra-py-files`, with `transformModules`. */
+  public readonly transformModulesAsset?: s3assets.Asset;
 
   private readonly settings: LakeSettings;
   private readonly props: EtlJobsProps;
   private readonly root: string;
   private readonly defaultModules: string[];
   private readonly connections: glue.IConnection[];
+  private readonly modules?: TransformModulesConfig;
 
   constructor(scope: Construct, id: string, props: EtlJobsProps) {
     super(scope, id);
@@ -125,6 +129,10 @@ export class EtlJobs extends Construct {
         '**/__pycache__', '**/*.pyc', '**/.pytest_cache'],
     });
 
+    // The user's modules: a zip of their own beside the engine's, so neither changes the other.
+    this.modules = props.transformModules?.bind(this);
+    this.transformModulesAsset = this.modules?.asset;
+
     this.collectToCleanseJob = this.createJob('CollectToCleanseJob', 'collect_to_cleanse', jobRole,
       props.collectToCleanseJob, props.collectBucket, props.cleanseBucket);
     this.cleanseToConsumeJob = this.createJob('CleanseToConsumeJob', 'cleanse_to_consume', jobRole,
@@ -159,6 +167,7 @@ export class EtlJobs extends Construct {
       data_lineage_table: p.dataLineageTable?.tableName,
       athena_workgroup: p.athenaWorkgroupName,
       table_format: this.tableFormat === TableFormat.ICEBERG ? TableFormatValue.ICEBERG : TableFormatValue.PARQUET,
+      transform_modules: this.modules?.moduleNames.join(','),
     };
     for (const name of Object.keys(values)) {
       if (contractArgument(name).set_by !== 'construct') {
@@ -226,7 +235,8 @@ export class EtlJobs extends Construct {
       enableObservabilityMetrics: true,
       // The L2 wants `/<prefix>` without the trailing slash and writes `s3://<bucket>/<prefix>/`.
       sparkUI: { bucket: p.glueTempBucket, prefix: `/${BucketPrefix.sparkUi(key).replace(/\/$/, '')}` },
-      extraPythonFiles: [glue.Code.fromBucket(this.engineAsset.bucket, this.engineAsset.s3ObjectKey)],
+      extraPythonFiles: [this.engineAsset, ...(this.modules ? [this.modules.asset] : [])]
+        .map(asset => glue.Code.fromBucket(asset.bucket, asset.s3ObjectKey)),
       extraJars: p.extraJars,
       extraJarsFirst: true,
       defaultArguments: args,
@@ -257,7 +267,8 @@ export class EtlJobs extends Construct {
     this.allow(undefined, new iam.PolicyStatement({
       sid: 'ReadEngine',
       actions: ['s3:GetObject'],
-      resources: [this.engineAsset.bucket.arnForObjects(this.engineAsset.s3ObjectKey)],
+      resources: [this.engineAsset, ...(this.modules ? [this.modules.asset] : [])]
+        .map(asset => asset.bucket.arnForObjects(asset.s3ObjectKey)),
     }), new iam.PolicyStatement({
       sid: 'ListLakeBuckets',
       actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],

@@ -31,15 +31,74 @@ type Validate = ((value: unknown) => boolean) & { errors?: ValidationError[] | n
 
 const compiled = new Map<string, { schema: SchemaNode; validate: Validate }>();
 
+function readShipped(file: string): SchemaNode {
+  return JSON.parse(fs.readFileSync(path.join(assetRoot(), ENGINE_PACKAGE, 'schemas', file), 'utf8'));
+}
+
+function compile(schema: SchemaNode): { schema: SchemaNode; validate: Validate } {
+  return { schema, validate: compileValidator(schema, { includeErrors: true, allErrors: true }) as unknown as Validate };
+}
+
 function load(file: string): { schema: SchemaNode; validate: Validate } {
   let entry = compiled.get(file);
   if (!entry) {
-    const schema = JSON.parse(fs.readFileSync(path.join(assetRoot(), ENGINE_PACKAGE, 'schemas', file), 'utf8'));
-    const validate = compileValidator(schema, { includeErrors: true, allErrors: true }) as unknown as Validate;
-    entry = { schema, validate };
+    entry = compile(readShipped(file));
     compiled.set(file, entry);
   }
   return entry;
+}
+
+/** The transform keys (names and aliases) of the engine's shipped spec schema. */
+export function builtinTransformKeys(): Set<string> {
+  const patterns = Object.keys(load(SchemaFile.SPEC).schema.properties.transform_spec.patternProperties);
+  return new Set(patterns.map(p => p.replace(/^\^/, '').replace(/\(:\.\*\)\?\$$/, '').replace(/\\(.)/g, '$1')));
+}
+
+/** The user transforms a spec schema is extended with: `$defs` entries and each key's entry. */
+export interface SpecExtension {
+  /** A name for the compiled schema (e.g. the modules folder). */
+  readonly id: string;
+  readonly defs: { [def: string]: unknown };
+  readonly keyDefs: { [key: string]: string };
+}
+
+/**
+ * The name of the spec schema extended with user transforms, for {@link validateAgainstSchema}: the
+ * shipped schema with their `$defs`, key patterns and key names added. A fragment that is not a
+ * valid JSON Schema throws, naming the key.
+ */
+export function extendedSpecSchema(extension: SpecExtension): string {
+  const name = `${SchemaFile.SPEC}+${extension.id}`;
+  if (!compiled.has(name)) {
+    try {
+      compiled.set(name, compile(withTransforms(extension.defs, extension.keyDefs)));
+    } catch (error) {
+      // Name the first key whose fragment alone breaks the schema.
+      const culprit = Object.keys(extension.keyDefs).find(key => {
+        try {
+          compile(withTransforms(extension.defs, { [key]: extension.keyDefs[key] }));
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      throw new Error(`the spec schema of transform "${culprit ?? Object.keys(extension.keyDefs).join('", "')}" is not a valid JSON Schema: ${(error as Error).message}`);
+    }
+  }
+  return name;
+}
+
+function withTransforms(defs: { [def: string]: unknown }, keyDefs: { [key: string]: string }): SchemaNode {
+  const schema = readShipped(SchemaFile.SPEC);
+  const transformSpec = schema.properties.transform_spec;
+  const escape = (key: string) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const [key, def] of Object.entries(keyDefs)) {
+    schema.$defs[def] = defs[def];
+    transformSpec.patternProperties[`^${escape(key)}(:.*)?$`] = { $ref: `#/$defs/${def}` };
+  }
+  const keys = [...builtinTransformKeys(), ...Object.keys(keyDefs)].sort();
+  transformSpec.propertyNames = { pattern: `^(${keys.map(escape).join('|')})(:.*)?$` };
+  return schema;
 }
 
 /** The problems of `value` against the schema `file` (empty when it is valid). */

@@ -4,7 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { InsuranceLake, TableFormat } from '../../src';
+import { InsuranceLake, TableFormat, TransformModules } from '../../src';
 import * as contract from '../../src/contract';
 import { GlueArg, JOB_KEYS, contractArgument, contractJob } from '../../src/contract';
 import { engineRoot, lakeTemplate, testApp, testStack } from '../insurance-lake.fixtures';
@@ -128,7 +128,8 @@ describe('EtlJobs: the three Glue jobs', () => {
 });
 
 describe('EtlJobs: the job arguments come from contract.json', () => {
-  const { template } = lakeTemplate();
+  // With transform modules, so that the optional construct arguments all have a value.
+  const { template } = lakeTemplate({ transformModules: TransformModules.fromAsset(path.join(__dirname, '..', '..', 'examples', 'transforms')) });
   const glueService = new Set<string>(Object.values(GlueArg));
   const ours = (args: Record<string, unknown>) => Object.keys(args)
     .filter(name => !glueService.has(name) && !name.slice(2).includes('-'))

@@ -60,12 +60,15 @@ class LakeTables:
 @dataclass(frozen=True)
 class EngineOptions:
     """This project's additions: table format (normalised, ICEBERG by default), Iceberg catalog,
-    local warehouse and DQDL evaluator."""
+    local warehouse, DQDL evaluator and the user's transform modules (names, and their folder on
+    local runs)."""
 
     table_format: str = "ICEBERG"
     iceberg_catalog: str | None = None
     warehouse: str | None = None
     dq_evaluator: str | None = None
+    transform_modules: tuple[str, ...] = ()
+    transform_modules_path: str | None = None
 
     @classmethod
     def from_arguments(cls, values: Mapping[str, str]) -> EngineOptions:
@@ -75,6 +78,8 @@ class EngineOptions:
             iceberg_catalog=values.get("iceberg_catalog") or None,
             warehouse=values.get("warehouse") or None,
             dq_evaluator=values.get("dq_evaluator") or None,
+            transform_modules=tuple(n.strip() for n in values.get("transform_modules", "").split(",") if n.strip()),
+            transform_modules_path=values.get("transform_modules_path") or None,
         )
 
 

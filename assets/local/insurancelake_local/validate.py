@@ -196,9 +196,31 @@ def _unread(rel: str) -> Problem:
     return Problem(rel, "", f"not read by any job; configuration files go in {_alternatives(folders)}")
 
 
-def validate_config(root: Path, checkers: list[RuleChecker] | None = None) -> list[Problem]:
-    """Every problem of the configuration folder ``root``; ``checkers`` add DQDL syntax checks."""
-    problems: list[Problem] = []
+def _load_transforms(folder: Path) -> list[Problem]:
+    """Load the user's transform modules of ``folder`` (their keys become valid in specs); the
+    problems of a module that does not load, or of a stale ``transforms.schema.json``."""
+    from insurancelake_etl.spec_schema import MODULES_SCHEMA_FILE, build_modules_schema
+    from insurancelake_etl.transform_modules import load_transform_modules, module_names
+
+    folder = folder.resolve()
+    try:
+        load_transform_modules(module_names(folder), str(folder))
+        generated = json.dumps(build_modules_schema(folder), indent=2, ensure_ascii=False) + "\n"
+    except EtlError as error:
+        return [Problem(error.file or str(folder), error.location or "", error.detail)]
+    schema_file = folder / MODULES_SCHEMA_FILE
+    if not schema_file.is_file() or schema_file.read_text(encoding="utf-8") != generated:
+        command = f"python -m insurancelake_etl.spec_schema --modules {folder} --write"
+        return [Problem(str(schema_file), "", f"missing or out of date (cdk synth refuses it); run {command}")]
+    return []
+
+
+def validate_config(root: Path, checkers: list[RuleChecker] | None = None, transforms: Path | None = None) -> list[Problem]:
+    """Every problem of the configuration folder ``root``; ``checkers`` add DQDL syntax checks;
+    ``transforms`` is a folder of the user's transform modules, loaded first."""
+    problems: list[Problem] = _load_transforms(transforms) if transforms else []
+    if problems:
+        return problems
     root = root.resolve()
     deployed = root / LAYOUT.deployed_folder
     if not deployed.is_dir():
@@ -221,8 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m insurancelake_local.validate", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--config", required=True, help="configuration folder (with etl/...)")
     parser.add_argument("--json", action="store_true", help="print the problems as a JSON list")
+    parser.add_argument("--transforms", metavar="DIR", help="folder of your transform modules (TransformModules)")
     options = parser.parse_args(argv)
-    problems = validate_config(Path(options.config).resolve())
+    problems = validate_config(Path(options.config).resolve(), transforms=Path(options.transforms) if options.transforms else None)
     if options.json:
         sys.stdout.write(json.dumps([asdict(p) for p in problems]) + "\n")
     else:

@@ -13,6 +13,7 @@ import logging
 import re
 from typing import Any
 
+from ..transform_modules import load_for_job
 from .. import config
 from ..context import JobContext
 from ..errors import ConfigError
@@ -66,6 +67,7 @@ def run(
 ) -> JobResult:
     """Run the Cleanse→Consume job (the Glue job arguments of reference §6.1, parsed)."""
     job, spark = args.job, runtime.spark
+    load_for_job(job.engine.transform_modules, job.engine.transform_modules_path, spark)
     source_db, table = args.source.database, args.source.table
     target_db = args.target.database
 

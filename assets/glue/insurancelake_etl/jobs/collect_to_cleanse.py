@@ -22,6 +22,7 @@ from ..quality_hooks import DataQuality, make_data_quality
 from ..readers import ReadRequest, read_input, recommended_input_spec
 from ..runtime import Runtime
 from ..tables import Fault, TableWriter, WriteRequest
+from ..transform_modules import attributed_failure, load_for_job
 from ..transforms import run_transforms
 from . import JobResult
 
@@ -33,6 +34,8 @@ Args = CollectArgs
 def run(args: CollectArgs, runtime: Runtime, *, lineage: LineageRecorder | None = None, fault: Fault | None = None) -> JobResult:
     """Run the Collect→Cleanse job (the Glue job arguments of reference §5.1, parsed)."""
     job = args.job
+    # The user's transform modules register their keys before the spec is checked.
+    load_for_job(job.engine.transform_modules, job.engine.transform_modules_path, runtime.spark)
     # 1. Arrow for pandas conversions. (2-3: input path and partition values come parsed.)
     runtime.spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
     # 4. Environment default of allow_schema_change.
@@ -61,6 +64,12 @@ def run(args: CollectArgs, runtime: Runtime, *, lineage: LineageRecorder | None 
     quality = make_data_quality(job_config.dq_rules, ctx.for_file(job_config.dq_file), writer, evaluator)
     try:
         return _steps(args, ctx, job_config, writer, cached, quality, mode)
+    except Exception as error:
+        # A user's pandas UDF fails when the write runs it; name its transform key and module.
+        failure = attributed_failure(error, job_config.transform_spec)
+        if failure is None:
+            raise
+        raise failure from error
     finally:
         quality.release()
         for frame in cached:

@@ -24,6 +24,7 @@ import logging
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from ..transform_modules import load_for_job
 from .. import config
 from ..config_location import ConfigLocation
 from ..entity_match import matching
@@ -81,6 +82,7 @@ def match(incoming: DataFrame, primary: DataFrame, spec: EntityMatchSpec) -> Dat
 def run(args: EntityMatchArgs, runtime: Runtime, *, lineage: LineageRecorder | None = None) -> JobResult:
     """Run the entity-match job (the Glue job arguments of reference §7, parsed)."""
     job, spark, partition = args.job, runtime.spark, args.job.partition
+    load_for_job(job.engine.transform_modules, job.engine.transform_modules_path, spark)
     spec = load_spec(job.config, args.database_name_prefix)
     recorder = lineage if lineage is not None else make_lineage(job.run, job.tables.data_lineage_table)
     dataset = job.source_key

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import inspect
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 from pyspark.sql import DataFrame
 
 from ..context import JobContext
-from ..errors import ConfigError
+from ..errors import ConfigError, EtlError
 
 TransformFunc = Callable[[DataFrame, Any, JobContext], DataFrame]
 
@@ -34,12 +36,31 @@ class TransformDef:
     lineage_operation: str | None = None
 
     @property
+    def module_name(self) -> str:
+        """The module that registered the transform (``insurancelake_etl.transforms.premium``, ``rating``)."""
+        return self.func.__module__
+
+    @property
+    def builtin(self) -> bool:
+        """True for the engine's own transforms, False for those of the user's transform modules."""
+        return self.module_name.startswith(_BUILTIN_PREFIX)
+
+    @property
+    def origin(self) -> str:
+        """The file of the function, for messages (the module name when it has none)."""
+        try:
+            return inspect.getsourcefile(self.func) or self.module_name
+        except TypeError:
+            return self.module_name
+
+    @property
     def doc(self) -> str:
         """First line of the function's docstring: what the transform does."""
         return (self.func.__doc__ or "").strip().splitlines()[0] if self.func.__doc__ else ""
 
 
 _REGISTRY: dict[str, TransformDef] = {}
+_BUILTIN_PREFIX = (__package__ or "insurancelake_etl.transforms") + "."
 
 
 def transform(
@@ -49,9 +70,10 @@ def transform(
     aliases: Iterable[str] = (),
     lineage: str | None | bool = True,
 ) -> Callable[[TransformFunc], TransformFunc]:
-    """Register a transform under ``name`` (and ``aliases``).
+    """Register a transform under ``name`` (and ``aliases``): the public decorator of the built-in
+    transforms and of the user's transform modules (see docs/authoring-transforms.md).
 
-    ``lineage=True`` records ``update_lineage(df, source_key, name, transform=spec_value)`` after the
+    ``schema`` is the JSON Schema (draft 2020-12) of the transform's spec value. ``lineage=True`` records ``update_lineage(df, source_key, name, transform=spec_value)`` after the
     function returns; a string records that operation name instead; ``False``/``None`` records
     nothing (the function does it itself).
     """
@@ -59,9 +81,16 @@ def transform(
     def register(func: TransformFunc) -> TransformFunc:
         operation = name if lineage is True else (lineage or None)
         definition = TransformDef(name, func, schema, tuple(aliases), operation)
-        for key in (name, *definition.aliases):
+        keys = (name, *definition.aliases)
+        for key in keys:
             if key in _REGISTRY:
-                raise ValueError(f"transform {key!r} is registered twice")
+                other = _REGISTRY[key]
+                kind = "the built-in transform" if other.builtin else "the transform"
+                raise ValueError(
+                    f"transform {key!r} of {definition.origin} is already registered by {kind} "
+                    f"{other.name!r} of {other.origin}; choose another name"
+                )
+        for key in keys:
             _REGISTRY[key] = definition
         return func
 
@@ -77,6 +106,16 @@ def registered() -> dict[str, TransformDef]:
     """Every spec key the engine accepts (names and aliases), with its definition."""
     _load_families()
     return dict(_REGISTRY)
+
+
+def forget(module: str) -> None:
+    """Drop the transforms registered by module ``module`` (and its submodules) and the module
+    itself, so that it can be loaded again (a failed load, tests, a long-lived local worker)."""
+    for key, definition in list(_REGISTRY.items()):
+        if not definition.builtin and (definition.module_name == module or definition.module_name.startswith(module + ".")):
+            del _REGISTRY[key]
+    for loaded in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
+        del sys.modules[loaded]
 
 
 def spec_key_name(key: str) -> str:
@@ -103,7 +142,18 @@ def run_transforms(df: DataFrame, transform_spec: dict[str, Any], ctx: JobContex
     """Apply ``transform_spec`` to ``df``: keys in file order, each through its registered function."""
     for key, value in transform_spec.items():
         definition = lookup(key, spec_file=ctx.spec_file)
-        df = definition.func(df, value, ctx)
+        try:
+            df = definition.func(df, value, ctx)
+        except Exception as error:
+            if definition.builtin or isinstance(error, EtlError):
+                raise
+            raise _user_failure(key, definition, error) from error
         if definition.lineage_operation:
             ctx.lineage.update_lineage(df, ctx.dataset, definition.lineage_operation, transform=value)
     return df
+
+
+def _user_failure(key: str, definition: TransformDef, error: Exception) -> EtlError:
+    from ..transform_modules import user_transform_error
+
+    return user_transform_error(key, definition, f"{type(error).__name__}: {error}")
