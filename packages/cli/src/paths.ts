@@ -1,19 +1,22 @@
 import * as path from 'node:path';
 
-/** The package root: the same from `src/cli/` (ts-node, tests) and `lib/cli/` (published). */
-export const PACKAGE_ROOT = path.join(__dirname, '..', '..');
+/** This package's root: the same from `src/` (ts-node, tests) and `lib/` (published). */
+export const CLI_ROOT = path.join(__dirname, '..');
 
-/** The ETL engine folder: entry scripts, `insurancelake_etl`, requirements. */
-export const ENGINE_DIR = path.join(PACKAGE_ROOT, 'assets', 'glue');
+/**
+ * The construct library's package root (`cdk-insurancelake`), wherever npm put it: the CLI runs its
+ * engine, its bundled Lambda handlers and its example configuration.
+ */
+export const CONSTRUCT_ROOT = path.dirname(require.resolve('cdk-insurancelake/package.json'));
 
-/** The local runner's Python package folder (`insurancelake_local`: worker, moto server, data generator). */
-export const LOCAL_ENGINE_DIR = path.join(PACKAGE_ROOT, 'assets', 'local');
+/** The ETL engine folder of the construct package: entry scripts, `insurancelake_etl`, requirements. */
+export const ENGINE_DIR = path.join(CONSTRUCT_ROOT, 'assets', 'glue');
+
+/** This package's Python folder: `insurancelake_local` (worker, moto server, data generator) and its requirements. */
+export const LOCAL_ENGINE_DIR = path.join(CLI_ROOT, 'python');
 
 /** The PYTHONPATH of every Python process the CLI starts: the engine and the local package. */
 export const ENGINE_PYTHONPATH = [ENGINE_DIR, LOCAL_ENGINE_DIR].join(path.delimiter);
 
-/** The bundled Lambda handlers (projen/esbuild output). */
-export const LAMBDA_DIR = path.join(PACKAGE_ROOT, 'assets', 'lambda');
-
-/** The example configuration and the demo's data generator settings. */
-export const EXAMPLES_DIR = path.join(PACKAGE_ROOT, 'examples');
+/** The example configuration the construct package ships; the demo runs it. */
+export const EXAMPLES_DIR = path.join(CONSTRUCT_ROOT, 'examples');
