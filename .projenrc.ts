@@ -244,6 +244,13 @@ cli.compileTask.exec('chmod +x lib/main.js');
 // The published tarball depends on the construct's version instead of the workspace link.
 cli.packageTask.reset('bash ../../scripts/pack-cli.sh dist/js');
 
+// One eslint configuration for both packages (the root's).
+project.eslint?.addLintPattern('packages/cli/src');
+project.eslint?.addLintPattern('packages/cli/test');
+// The Lambda handlers and their helpers use the SDK clients the Lambda runtime provides (external in
+// the bundles): development dependencies of the library, dependencies of the CLI that runs them locally.
+project.eslint?.allowDevDeps('src/orchestration/lambda/**');
+
 // `npm test` runs the CLI package's tests after the library's (they use the compiled library).
 project.testTask.exec('npx projen test', { cwd: 'packages/cli' });
 

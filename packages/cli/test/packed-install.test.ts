@@ -35,7 +35,7 @@ test('the CLI tarball depends on the construct version, not on the workspace lin
 
 test('the bin is executable and `npx insurancelake --version` names both packages', () => {
   const bin = path.join(modules, 'cdk-insurancelake-cli', 'lib', 'main.js');
-  expect(fs.statSync(bin).mode & 0o111).toBe(0o111);
+  expect(fs.statSync(bin).mode.toString(8).slice(-3)).toBe('755');
   const out = run('npx', ['--no-install', 'insurancelake', '--version']);
   expect(out).toMatch(/^insurancelake \S+ \(cdk-insurancelake-cli\), cdk-insurancelake \S+\n$/);
 });
