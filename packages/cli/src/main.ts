@@ -20,7 +20,7 @@ Environment:
 ${ENVIRONMENT.map(([name, text]) => `  ${name.padEnd(29)} ${text}`).join('\n')}
 
 The first command that needs Python sets up a virtual environment with the pinned requirements in the
-cache folder (about 1.3 GB, a few minutes, progress on stderr); later runs reuse it.
+cache folder (about 1.2 GB and 100 MB of jars, a few minutes, progress on stderr); later runs reuse it.
 `;
 
 /** Parse the command line and run the command; returns the process exit code. */

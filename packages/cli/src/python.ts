@@ -45,10 +45,10 @@ export function ivyDir(): string {
   return process.env.INSURANCELAKE_IVY_DIR ? path.resolve(process.env.INSURANCELAKE_IVY_DIR) : path.join(cacheDir(), 'ivy');
 }
 
-/** The pinned top-level requirements (`name==version` lines) of the environment, in file order. */
+/** The pinned top-level requirements (`name==version` lines) of the environment: the CLI's (Spark first), then the engine's. */
 export function pinnedRequirements(): { name: string; version: string }[] {
   const { engine, local } = requirementFiles();
-  return [engine, local].flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'))
+  return [local, engine].flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'))
     .map((line) => line.replace(/#.*/, '').trim())
     .map((line) => /^([A-Za-z0-9_.\-[\]]+)==(\S+)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
