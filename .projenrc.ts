@@ -153,6 +153,8 @@ for (const app of ['integ.default.ts', 'integ.vpc-parquet.ts']) {
 // jest (test/examples/readme-examples.test.ts); this task rewrites the Python blocks.
 project.addTask('readme:python', {
   description: 'rewrite the README\'s Python examples as jsii-rosetta translations of its TypeScript (after compile)',
+  // rosetta npm-installs this folder (see test/examples/readme-examples.test.ts): packed, not linked.
+  env: { npm_config_install_links: 'true' },
   steps: [
     // A previous tablet would be reused as a cache, with the README lines of that time.
     { exec: 'rm -f .jsii.tabl.json' },
