@@ -33,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE = ROOT / "assets" / "glue"
-LOCAL = ROOT / "assets" / "local"
+LOCAL = ROOT / "packages" / "cli" / "python"
 sys.path[:0] = [str(f) for f in (ENGINE, LOCAL) if str(f) not in sys.path]
 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 os.environ["PYTHONPATH"] = os.pathsep.join(

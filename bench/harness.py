@@ -19,7 +19,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE = ROOT / "assets" / "glue"
-LOCAL = ROOT / "assets" / "local"
+LOCAL = ROOT / "packages" / "cli" / "python"
 EXAMPLES = ROOT / "examples" / "config"
 for folder in (LOCAL, ENGINE):
     if str(folder) not in sys.path:

@@ -11,6 +11,15 @@ venv="$root/build/bindings-venv"
 
 npx jsii-pacmak --target python --outdir dist
 wheel="$(ls -t dist/python/*.whl | head -n 1)"
+# The construct ships no command (the insurancelake CLI is the cdk-insurancelake-cli npm package), so
+# the wheel must not declare a console script that would start a file the package does not have.
+"$python" - "$wheel" <<'PY'
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+scripts = [n for n in names if n.endswith("entry_points.txt") or ".data/scripts/" in n or "/_jsii/bin/" in n]
+if scripts:
+    sys.exit(f"python bindings: the wheel declares commands the construct does not ship: {scripts}")
+PY
 
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 # The floor aws-cdk-lib we build against, so the smoke test is reproducible.

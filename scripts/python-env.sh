@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Creates (or refreshes) the project's Python virtual environment in .venv with the pinned engine
-# and test requirements. Idempotent: reinstalls only when a requirements file changed.
+# Creates (or refreshes) the repository's development Python virtual environment in .venv with the
+# pinned engine, CLI and test requirements (the tests use it; the insurancelake CLI makes its own, with
+# the run-time requirements only, in the user's cache folder). Idempotent: reinstalls only when a
+# requirements file changed.
 # Prints the venv's python path on the last line of stdout.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${INSURANCELAKE_VENV:-$root/.venv}"
-reqs=("$root/assets/glue/requirements.txt" "$root/assets/glue/requirements-dev.txt" "$root/assets/glue/requirements.lock")
+reqs=("$root/assets/glue/requirements.txt" "$root/packages/cli/python/requirements.txt" "$root/assets/glue/requirements-dev.txt" "$root/assets/glue/requirements.lock")
 
 find_python() {
   for candidate in "${INSURANCELAKE_PYTHON:-}" python3.11 python3; do

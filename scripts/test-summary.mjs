@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Prints the plain `N passed, N failed` line CI reads, summed over the JUnit reports that jest
-// (test-reports/junit.xml) and pytest (test-reports/pytest.xml) wrote.
+// (test-reports/junit.xml: the construct library; test-reports/junit-cli.xml: the CLI package) and
+// pytest (test-reports/pytest.xml) wrote.
 import { existsSync, readFileSync } from 'node:fs';
 
-const reports = ['test-reports/junit.xml', 'test-reports/pytest.xml'];
+const reports = ['test-reports/junit.xml', 'test-reports/junit-cli.xml', 'test-reports/pytest.xml'];
 let tests = 0;
 let failed = 0;
 let skipped = 0;

@@ -3,8 +3,8 @@ Data Quality) and the start of every job.
 
 This module imports ``awsglue`` and therefore lives beside the entry scripts, never inside the
 ``insurancelake_etl`` package. :func:`run_job` builds the Glue runtime when ``awsglue`` imports and
-otherwise the local runtime of ``insurancelake_local`` (``assets/local``, beside this folder; it is
-not shipped to Glue).
+otherwise the local runtime of ``insurancelake_local`` (the CLI package's ``packages/cli/python``; it
+is not shipped to Glue).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from insurancelake_etl.runtime import Runtime
 
 logger = logging.getLogger("insurancelake_etl")
 
-# The local runner's package, in the source tree and in the npm package.
-LOCAL_PACKAGE_DIR = Path(__file__).resolve().parent.parent / "local"
+# The local runner's package in the source tree (an entry script run by hand); the insurancelake CLI,
+# which ships it in its own npm package, puts it on PYTHONPATH itself.
+LOCAL_PACKAGE_DIR = Path(__file__).resolve().parents[2] / "packages" / "cli" / "python"
 
 
 def glue_available() -> bool:
@@ -64,7 +65,7 @@ def build_glue_runtime(args: JobArgs) -> Runtime:
 
 
 def build_local_runtime(args: JobArgs) -> Runtime:
-    """The local runtime (``insurancelake_local``), found beside this folder when not on the path."""
+    """The local runtime (``insurancelake_local``), found in the source tree when not on the path."""
     if LOCAL_PACKAGE_DIR.is_dir() and str(LOCAL_PACKAGE_DIR) not in sys.path:
         sys.path.append(str(LOCAL_PACKAGE_DIR))
     from insurancelake_local.runtime import build_local_runtime as build

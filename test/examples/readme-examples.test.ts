@@ -16,8 +16,11 @@ describe('README and @example snippets', () => {
   beforeAll(() => {
     // A previous tablet would be reused as a cache, with the README lines of that time.
     fs.rmSync(path.join(root, '.jsii.tabl.json'), { force: true });
+    // rosetta npm-installs this folder (file:) beside the example dependencies; install-links makes
+    // npm pack it instead of linking it, because npm cannot load a linked folder whose node_modules
+    // links back to itself (the packages/cli workspace depends on the library through `file:../..`).
     const run = spawnSync('npx', ['jsii-rosetta', 'extract', '--strict'], {
-      cwd: root, encoding: 'utf8', env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+      cwd: root, encoding: 'utf8', env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', npm_config_install_links: 'true' },
     });
     output = `${run.stdout}\n${run.stderr}`.split('\n').filter(l => !l.startsWith('!!')).join('\n');
     if (run.status !== 0) throw new Error(`jsii-rosetta extract --strict failed:\n${output}`);

@@ -15,7 +15,9 @@ os.environ.setdefault("INSURANCELAKE_DRIVER_MEMORY", "1g")
 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 ENGINE = Path(__file__).resolve().parents[2] / "assets" / "glue"
-LOCAL = Path(__file__).resolve().parents[2] / "assets" / "local"
+# The repository's Ivy cache of the Spark jars (the CLI's default is the user's cache folder).
+os.environ.setdefault("INSURANCELAKE_IVY_DIR", str(Path(__file__).resolve().parents[2] / "build" / "ivy"))
+LOCAL = Path(__file__).resolve().parents[2] / "packages" / "cli" / "python"
 sys.path[:0] = [str(ENGINE), str(LOCAL)]
 # Python UDF workers import the engine too (on Glue it arrives through --extra-py-files).
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ENGINE), str(LOCAL), os.environ.get("PYTHONPATH")) if p)

@@ -16,6 +16,7 @@ from insurancelake_etl import lookups as store
 from insurancelake_local import lookup_loader as loader
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
+LOCAL = Path(__file__).resolve().parents[2] / "packages" / "cli" / "python"
 
 
 def _create_table(partition: str, sort: str) -> str:
@@ -33,7 +34,7 @@ def _create_table(partition: str, sort: str) -> str:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(ASSETS / folder) for folder in ("glue", "local"))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(folder) for folder in (ASSETS / "glue", LOCAL))}
     return subprocess.run(
         [sys.executable, "-m", "insurancelake_local.lookup_loader", *args], env=env, capture_output=True, text=True, check=False
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
+LOCAL = Path(__file__).resolve().parents[2] / "packages" / "cli" / "python"
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def worker(tmp_path_factory: pytest.TempPathFactory):
         stderr=subprocess.DEVNULL,
         text=True,
         env={
-            "PYTHONPATH": os.pathsep.join(str(ASSETS / folder) for folder in ("glue", "local")),
+            "PYTHONPATH": os.pathsep.join(str(folder) for folder in (ASSETS / "glue", LOCAL)),
             "PATH": "/usr/bin:/bin",
             "INSURANCELAKE_DRIVER_MEMORY": "1g",
             **{k: v for k, v in os.environ.items() if k.startswith(("JAVA", "INSURANCELAKE_IVY"))},

@@ -49,7 +49,7 @@ export default async function globalSetup(): Promise<void> {
   const port = await freePort();
   // moto.server, with Step Functions timestamps as epoch numbers (insurancelake_local/moto_server.py,
   // the same endpoint the local runner starts).
-  const local = path.join(ROOT, 'assets', 'local');
+  const local = path.join(ROOT, 'packages', 'cli', 'python');
   const child = spawn(python, ['-m', 'insurancelake_local.moto_server', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: local,
     env: { ...process.env, PYTHONPATH: local },

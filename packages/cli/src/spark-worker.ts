@@ -1,12 +1,23 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
+import { SetupError } from './errors';
 import { ENGINE_DIR, ENGINE_PYTHONPATH } from './paths';
 
-/** A failure the engine reported for one request (the worker itself lives on). */
+/** A failure the engine reported for one job (the worker itself lives on). */
 export class EngineError extends Error {
   constructor(message: string, readonly kind: string) {
     super(message);
+  }
+}
+
+/**
+ * Spark or the worker failed outside a job (the JVM did not start, the process died, a query or
+ * validation broke): printed as one line that names the worker's log, which is kept.
+ */
+export class WorkerFailed extends SetupError {
+  constructor(what: string, readonly logFile: string) {
+    super(`${what}; the Spark worker's log (Spark's output included) is kept in ${logFile}`);
   }
 }
 
@@ -39,7 +50,7 @@ export class SparkWorker {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => this.receive(line));
     child.on('exit', (code, signal) => {
       this.exited = true;
-      const error = new Error(`the Spark worker stopped (${signal ?? `exit code ${code}`}); see ${logFile}`);
+      const error = new WorkerFailed(`the Spark worker stopped (${signal ?? `exit code ${code}`})`, logFile);
       for (const { reject } of this.pending.values()) reject(error);
       this.pending.clear();
     });
@@ -48,10 +59,15 @@ export class SparkWorker {
 
   /** Send one request and wait for its response. */
   request<T = any>(op: string, payload: Record<string, unknown> = {}): Promise<T> {
-    if (this.exited) return Promise.reject(new Error(`the Spark worker is not running; see ${this.logFile}`));
+    if (this.exited) return Promise.reject(new WorkerFailed('the Spark worker is not running', this.logFile));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // A job's own failure is its outcome (the audit and the summary carry it) and a query's is the
+      // user's SQL; any other failure is the worker's.
+      const fail = op === 'job' || op === 'query' ? reject : (error: Error) => reject(error instanceof EngineError
+        ? new WorkerFailed(`${op === 'start' ? 'local Spark did not start' : `the Spark worker failed (${op})`}: ${error.kind}: ${firstLine(error.message)}`, this.logFile)
+        : error);
+      this.pending.set(id, { resolve, reject: fail });
       this.child.stdin!.write(JSON.stringify({ id, op, ...payload }) + '\n');
     });
   }
@@ -85,4 +101,8 @@ export class SparkWorker {
     if (message.ok) waiter.resolve(message.result);
     else waiter.reject(new EngineError(message.error ?? 'unknown engine error', message.kind ?? 'Error'));
   }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim()) ?? text;
 }

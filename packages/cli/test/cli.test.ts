@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// The insurancelake CLI as a user runs it: the compiled bin (npm test compiles first).
-const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'lib', 'cli', 'main.js');
-const LOCAL_ENGINE = path.join(ROOT, 'assets', 'local');
+// The insurancelake CLI as a user runs it: the compiled bin (its test task compiles first).
+const PACKAGE = path.join(__dirname, '..');
+const ROOT = path.join(PACKAGE, '..', '..');
+const BIN = path.join(PACKAGE, 'lib', 'main.js');
+const LOCAL_ENGINE = path.join(PACKAGE, 'python');
 const EXAMPLES = path.join(ROOT, 'examples', 'config');
 
 function cli(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
@@ -47,11 +48,46 @@ describe('command line errors', () => {
     expect(result.stderr).toMatch(/etl\/transformation-spec\/SyntheticGeneralData-ClaimData\.json: \$\.input_spec\.allow_schema_change: "sometimes" is not allowed; expected one of "strict", "reorder", "evolve", "permissive"/);
   });
 
-  test('--help prints the commands and exits 0', () => {
+  test('--help prints the commands, the environment variables and exits 0', () => {
     const result = cli(['--help']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/insurancelake run --collect <dir> --config <dir>/);
+    for (const command of ['run', 'demo', 'validate', 'query', 'load-lookups']) expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const variable of ['INSURANCELAKE_VENV', 'INSURANCELAKE_PYTHON', 'INSURANCELAKE_IVY_DIR', 'INSURANCELAKE_DRIVER_MEMORY', 'INSURANCELAKE_LOG_LEVEL', 'XDG_CACHE_HOME']) {
+      expect(result.stdout).toContain(variable);
+    }
   });
+
+  test.each(['run', 'demo', 'validate', 'query', 'load-lookups'])('insurancelake %s --help prints its usage, every option and an example', (command) => {
+    const result = cli([command, '--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: insurancelake ${command}`, 'm'));
+    const options = result.stdout.split('Options:\n')[1].split('\n\n')[0];
+    const usage = result.stdout.match(/^Usage: (.*)$/m)![1];
+    // every --option the usage line names is described under Options
+    for (const option of usage.match(/--[a-z-]+/g) ?? []) expect(options).toMatch(new RegExp(`^  ${option}\\b.* \\S`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(`Example:\n  insurancelake ${command} `));
+  });
+
+  test('--version prints the CLI version and the construct library version', () => {
+    const result = cli(['--version']);
+    expect(result.status).toBe(0);
+    const own = JSON.parse(fs.readFileSync(path.join(PACKAGE, 'package.json'), 'utf8')).version;
+    const construct = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    expect(result.stdout).toBe(`insurancelake ${own} (cdk-insurancelake-cli), cdk-insurancelake ${construct}\n`);
+  });
+});
+
+describe('a Spark that does not start', () => {
+  test('names the worker log, which is kept and holds the JVM error', () => {
+    const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-nospark-'));
+    const result = spawnSync(process.execPath, [BIN, 'query', '--workdir', workdir, 'SELECT 1'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 180_000, env: { ...process.env, INSURANCELAKE_DRIVER_MEMORY: 'lots' } });
+    expect(result.status).toBe(1);
+    const log = path.join(workdir, 'logs', 'query.log');
+    expect(result.stderr).toMatch(/insurancelake: local Spark did not start: \S+: .*JAVA_GATEWAY_EXITED/);
+    expect(result.stderr).toContain(`the Spark worker's log (Spark's output included) is kept in ${log}`);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/Invalid maximum heap size|lots/);
+  }, 200_000);
 });
 
 describe('insurancelake validate', () => {
@@ -94,7 +130,7 @@ describe('insurancelake run, end to end on the local pipeline', () => {
   let summary: { executions: any[] };
 
   beforeAll(() => {
-    const python = path.join(ROOT, '.venv', 'bin', 'python');
+    const python = path.join(process.env.INSURANCELAKE_VENV!, 'bin', 'python'); // test/setup/dev-python.ts
     const datagen = (...args: string[]) => {
       const r = spawnSync(python, ['-m', 'insurancelake_local.datagen', '--seed', '7', ...args], { cwd: LOCAL_ENGINE, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(r.stderr);

@@ -18,7 +18,7 @@ export async function loadLookupsCommand(values: Record<string, string | boolean
   const configDir = path.resolve(values.config);
   const manifest = path.join(configDir, 'lookups', 'lookups.json');
   if (!fs.existsSync(manifest)) throw new UsageError(`load-lookups: ${manifest} does not exist; it lists the value_lookups and multi_lookups to load`);
-  const python = ensurePython((line) => process.stderr.write(line + '\n'));
+  const python = ensurePython();
   const moto = await MotoServer.start(python);
   try {
     const lake = synthesizeLocalLake({ entityMatch: false });

@@ -1,7 +1,9 @@
 """Build the local SparkSession with the same extensions and catalog keys a Glue 5.1 job gets.
 
-Maven artifacts come through ``spark.jars.packages`` and are cached in ``build/ivy`` of the project
-(or ``INSURANCELAKE_IVY_DIR``), so the first session downloads them once and later ones start offline.
+Maven artifacts come through ``spark.jars.packages`` and are cached in ``INSURANCELAKE_IVY_DIR``
+(default: the user's cache folder, ``$XDG_CACHE_HOME/insurancelake/ivy`` or
+``~/.cache/insurancelake/ivy``, as the ``insurancelake`` CLI uses), so the first session downloads them
+once and later ones start offline.
 """
 
 from __future__ import annotations
@@ -16,15 +18,14 @@ import insurancelake_etl
 
 from .maven import CORE_PACKAGES, DQ_EXCLUDES, write_ivy_settings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-
 
 def ivy_dir() -> str:
-    """Where Ivy caches the Maven jars: ``$INSURANCELAKE_IVY_DIR`` or ``<project>/build/ivy``."""
-    return os.environ.get("INSURANCELAKE_IVY_DIR", str(PROJECT_ROOT / "build" / "ivy"))
+    """Where Ivy caches the Maven jars: ``$INSURANCELAKE_IVY_DIR`` or ``<user cache>/insurancelake/ivy``."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return os.environ.get("INSURANCELAKE_IVY_DIR") or str(Path(cache) / "insurancelake" / "ivy")
 
 
-# The folders holding the engine (assets/glue) and this package (assets/local).
+# The folders holding the engine (cdk-insurancelake's assets/glue) and this package (the CLI's python/).
 PACKAGE_DIRS = (Path(insurancelake_etl.__file__).resolve().parents[1], Path(__file__).resolve().parents[1])
 
 

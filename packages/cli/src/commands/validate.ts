@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InsuranceLakeError } from '../../errors';
-import { Configuration } from '../../etl/configuration';
+import { Configuration } from 'cdk-insurancelake';
+import { InsuranceLakeError } from 'cdk-insurancelake/lib/local-runner';
 import { UsageError } from '../errors';
 import { ensurePython } from '../python';
 import { SparkWorker } from '../spark-worker';
@@ -30,15 +30,19 @@ export async function validateCommand(values: Record<string, string | boolean | 
     if (!(error instanceof InsuranceLakeError)) throw error;
     return report([{ file: '', path: '', message: error.message }], configDir, !!values.json);
   }
-  const python = ensurePython((line) => process.stderr.write(line + '\n'));
+  const python = ensurePython();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'insurancelake-validate-'));
   const worker = SparkWorker.start(python, `file://${scratch}`, {}, path.join(scratch, 'worker.log'));
+  let keepLog = false;
   try {
     const { problems } = await worker.request<{ problems: Problem[] }>('validate', { config: configDir });
     return report(problems, configDir, !!values.json);
+  } catch (error) {
+    keepLog = true; // the error names the log
+    throw error;
   } finally {
     await worker.close();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    if (!keepLog) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 

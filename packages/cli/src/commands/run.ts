@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigurationLayout } from '../../contract';
-import { InsuranceLakeError } from '../../errors';
-import { Configuration } from '../../etl/configuration';
-import { configurationFileKind } from '../../etl/configuration-layout';
+import { Configuration } from 'cdk-insurancelake';
+import { ConfigurationLayout, InsuranceLakeError, configurationFileKind } from 'cdk-insurancelake/lib/local-runner';
 import { UsageError } from '../errors';
 import { LocalAws, listFiles } from '../local-aws';
 import { synthesizeLocalLake, LocalLake } from '../local-lake';
@@ -52,7 +50,7 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
   const files = arrivalOrder(listFiles(options.collectDir).map((f) => path.relative(options.collectDir, f)));
   if (!files.length) throw new UsageError(`run: no files under ${options.collectDir}; expected <Database>/<Table>/<file>`);
   workdir.prepare();
-  const python = ensurePython((line) => process.stderr.write(line + '\n'));
+  const python = ensurePython();
 
   const moto = await MotoServer.start(python);
   const env = { ...moto.awsEnvironment(), INSURANCELAKE_WAREHOUSE: `file://${workdir.warehouse}` };
@@ -69,6 +67,7 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
   try {
     // The JVM starts while the construct synthesizes: the two slow start-up steps overlap.
     const sparkReady = worker.request<{ seconds: number }>('start');
+    sparkReady.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
     const lake = synthesizeLocalLake({ entityMatch: hasEntityMatchSpec(options.configDir), configuration });
     progress.line(`synthesized InsuranceLake (${lake.asl.StartAt} → ${Object.keys(lake.asl.States).length} states) in ${lake.synthSeconds.toFixed(1)} s`);
     const aws = new LocalAws(moto.endpoint);
@@ -184,5 +183,6 @@ function printSummary(executions: ExecutionSummary[], seconds: number, workdir: 
   for (const e of executions.filter((x) => x.error)) process.stdout.write(`\n${e.status} ${e.database}/${e.table}/${e.file}:\n  ${e.error}\n`);
   const ok = executions.filter((e) => e.status === 'SUCCEEDED').length;
   process.stdout.write(`\n${ok} of ${executions.length} succeeded in ${seconds.toFixed(1)} s. Report: ${workdir.report}\n`);
+  if (ok < executions.length) process.stdout.write(`Logs of the Spark worker and the Lambdas: ${workdir.logs}\n`);
   process.stdout.write(`Query the tables: insurancelake query --workdir ${workdir.root} "SHOW TABLES IN <database>"\n`);
 }

@@ -2,10 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { JobKey } from '../contract';
-import { Configuration } from '../etl/configuration';
-import { InsuranceLake } from '../insurance-lake';
-import { AslDefinition, PseudoParameters, resolveStateMachineDefinition, resolveTemplateValue } from '../orchestration/local-definition';
+import { Configuration, InsuranceLake } from 'cdk-insurancelake';
+import { AslDefinition, JobKey, PseudoParameters, resolveStateMachineDefinition, resolveTemplateValue } from 'cdk-insurancelake/lib/local-runner';
 
 /** The account and region of the local lake: names of buckets and ARNs carry them. */
 export const LOCAL_PSEUDO: Required<PseudoParameters> = {

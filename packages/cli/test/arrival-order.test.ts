@@ -1,4 +1,4 @@
-import { arrivalOrder } from '../../src/cli/commands/run';
+import { arrivalOrder } from '../src/commands/run';
 
 test('files are sent day by day across source systems, undated files last, then by path', () => {
   const files = [

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import { ensurePython } from '../python';
-import { SparkWorker } from '../spark-worker';
+import { SparkWorker, WorkerFailed } from '../spark-worker';
 import { renderTable } from '../table';
 import { Workdir } from '../workdir';
 
@@ -15,9 +15,10 @@ export async function queryCommand(values: Record<string, string | boolean | und
   if (!sql) throw new UsageError('query: give the SQL to run, e.g. insurancelake query "SHOW TABLES IN syntheticgeneraldata"');
   const workdir = Workdir.resolve(values.workdir as string | undefined);
   workdir.prepare();
-  const python = ensurePython((line) => process.stderr.write(line + '\n'));
+  const python = ensurePython();
   const worker = SparkWorker.start(python, workdir.warehouse, {}, `${workdir.logs}/query.log`);
   try {
+    await worker.request('start');
     const result = await worker.request<QueryResult>('query', { sql, limit: 1000 });
     const names = result.columns.map((c) => c.name);
     if (values.json) {
@@ -28,6 +29,7 @@ export async function queryCommand(values: Record<string, string | boolean | und
     }
     return 0;
   } catch (error) {
+    if (error instanceof WorkerFailed) throw error;
     process.stderr.write(`insurancelake: query failed: ${(error as Error).message}\n`);
     return 1;
   } finally {

@@ -4,14 +4,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { renderReport } from '../../src/cli/report';
-import { ExecutionSummary } from '../../src/cli/summary';
+import { renderReport } from '../src/report';
+import { ExecutionSummary } from '../src/summary';
 
 // report.html of a real `insurancelake run` (compiled CLI, local Spark, moto), rendered in the
 // Debian chromium package driven headless by playwright-core.
-const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'lib', 'cli', 'main.js');
-const LOCAL_ENGINE = path.join(ROOT, 'assets', 'local');
+const PACKAGE = path.join(__dirname, '..');
+const ROOT = path.join(PACKAGE, '..', '..');
+const BIN = path.join(PACKAGE, 'lib', 'main.js');
+const LOCAL_ENGINE = path.join(PACKAGE, 'python');
 const EXAMPLES = path.join(ROOT, 'examples', 'config');
 // Without the background-networking flags Chromium dials out at start, which a closed network refuses.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -107,7 +108,7 @@ describe('report.html of a real local run, in headless Chromium', () => {
     browser = await launch();
     // Claims (no DQ rules, no Consume SQL); policies with spoiled rows that the DQ rules quarantine;
     // life policies with a header only, which fail.
-    const python = path.join(ROOT, '.venv', 'bin', 'python');
+    const python = path.join(process.env.INSURANCELAKE_VENV!, 'bin', 'python'); // test/setup/dev-python.ts
     const datagen = (...args: string[]) => {
       const r = spawnSync(python, ['-m', 'insurancelake_local.datagen', '--seed', '11', ...args], { cwd: LOCAL_ENGINE, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(r.stderr);

@@ -26,7 +26,7 @@ export async function demoCommand(values: Record<string, string | boolean | unde
   const workdir = Workdir.resolve((values.workdir as string | undefined) ?? 'insurancelake-demo');
   workdir.prepare();
   const out = values.json ? process.stderr : process.stdout;
-  const python = ensurePython((line) => process.stderr.write(line + '\n'));
+  const python = ensurePython();
   const collect = path.join(workdir.root, 'collect');
   fs.rmSync(collect, { recursive: true, force: true });
   const badRows = Math.max(1, Math.round(rows / 1000));

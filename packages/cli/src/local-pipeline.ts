@@ -1,13 +1,14 @@
 import * as path from 'node:path';
 import type { StateMachine as LocalStateMachine } from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
+import {
+  GlueJobRunFailed, installPromiseWithResolvers, localContext, localTaskHandlers, noRetryWaits, withTaskTimeouts,
+} from 'cdk-insurancelake/lib/local-runner';
+import { loadHandler } from './lambda-handler';
 import { LocalAws, plain } from './local-aws';
 import { LocalFunction, LocalLake, LOCAL_PSEUDO } from './local-lake';
 import { Progress } from './progress';
 import { EngineError, SparkWorker } from './spark-worker';
 import { ExecutionSummary, LineageRecord, RuleOutcome, StepRecord, TableSample } from './summary';
-import {
-  GlueJobRunFailed, installPromiseWithResolvers, localContext, localTaskHandlers, noRetryWaits, withTaskTimeouts,
-} from '../orchestration/local-definition';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { StateMachine } = require('aws-local-stepfunctions') as { StateMachine: typeof LocalStateMachine };
@@ -207,8 +208,7 @@ export class LocalPipeline {
   private async invoke(fn: LocalFunction, event: unknown): Promise<unknown> {
     let handler = this.handlers.get(fn.name);
     if (!handler) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      handler = require(fn.handlerFile)[fn.handlerExport] as (event: unknown) => Promise<unknown>;
+      handler = loadHandler(fn.handlerFile)[fn.handlerExport] as (event: unknown) => Promise<unknown>;
       this.handlers.set(fn.name, handler);
     }
     const saved: Record<string, string | undefined> = {};

@@ -1,0 +1,127 @@
+import { demoCommand } from './demo';
+import { loadLookupsCommand } from './load-lookups';
+import { queryCommand } from './query';
+import { runCommand } from './run';
+import { validateCommand } from './validate';
+
+/** One option of a command: its parser type, the value it takes (if any) and what it does. */
+export interface CommandOption {
+  readonly type: 'string' | 'boolean';
+  readonly value?: string;
+  readonly description: string;
+}
+
+/** A command: what it does, its options, an example, and the function that runs it. */
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly description: string;
+  readonly options: Record<string, CommandOption>;
+  readonly example: string;
+  readonly handler: (values: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<number>;
+}
+
+const WORKDIR: CommandOption = { type: 'string', value: '<dir>', description: 'where tables, logs and report.html go (default: ./insurancelake-work)' };
+const JSON_OUT: CommandOption = { type: 'boolean', description: 'print the result as JSON on stdout (progress goes to stderr)' };
+
+/** Every command of `insurancelake`, in the order the help lists them. */
+export const COMMANDS: Record<string, Command> = {
+  'run': {
+    summary: 'run every file of a Collect folder through the local pipeline',
+    usage: 'insurancelake run --collect <dir> --config <dir> [--workdir <dir>] [--json]',
+    description: 'Every file under <collect>/<Database>/<Table>/... goes through the pipeline as if dropped in the Collect\n'
+      + 'bucket: trigger Lambda, Step Functions state machine, Glue jobs on local Spark, auditor. Exit code 1 when\n'
+      + 'a file fails. Writes report.html and summary.json into the working folder.',
+    options: {
+      collect: { type: 'string', value: '<dir>', description: 'the folder whose <Database>/<Table>/<file> layout mirrors the Collect bucket' },
+      config: { type: 'string', value: '<dir>', description: 'the configuration folder (the one that contains etl/), as configurationPath takes it' },
+      workdir: WORKDIR,
+      json: JSON_OUT,
+    },
+    example: 'insurancelake run --collect ./collect --config ./config --workdir ./work',
+    handler: runCommand,
+  },
+  'demo': {
+    summary: 'generate insurance data and run it with the example configuration',
+    usage: 'insurancelake demo [--rows N] [--workdir <dir>] [--json]',
+    description: 'Generates general policies, claims and life policies (a few rows spoiled, for the data quality rules\n'
+      + 'to quarantine) and runs them through the local pipeline with the example configuration that\n'
+      + 'cdk-insurancelake ships (examples/config).',
+    options: {
+      rows: { type: 'string', value: '<N>', description: 'rows per dataset, 10 to 10000000 (default: 10000)' },
+      workdir: { ...WORKDIR, description: 'where data, tables, logs and report.html go (default: ./insurancelake-demo)' },
+      json: JSON_OUT,
+    },
+    example: 'insurancelake demo --rows 1000',
+    handler: demoCommand,
+  },
+  'validate': {
+    summary: 'check a configuration folder; exit 1 on problems',
+    usage: 'insurancelake validate --config <dir> [--json]',
+    description: 'Checks every transformation spec (JSON Schema), mapping, data quality rule file (DQDL, by the real\n'
+      + 'parser), SQL file name and entity-match spec with the checks the jobs make. One line per problem:\n'
+      + '`file: path: message`.',
+    options: {
+      config: { type: 'string', value: '<dir>', description: 'the configuration folder (the one that contains etl/)' },
+      json: { type: 'boolean', description: 'print {"problems": [...]} as JSON' },
+    },
+    example: 'insurancelake validate --config ./config',
+    handler: validateCommand,
+  },
+  'query': {
+    summary: 'run Spark SQL against the local catalog of a previous run',
+    usage: 'insurancelake query [--workdir <dir>] [--json] "<SQL>"',
+    description: 'Runs one Spark SQL statement against the tables a previous run or demo wrote (at most 1,000 rows are\n'
+      + 'printed). Names resolve in the local Iceberg catalog first, then in the session catalog (Parquet tables).',
+    options: {
+      workdir: { ...WORKDIR, description: 'the working folder of that run (default: ./insurancelake-work)' },
+      json: { type: 'boolean', description: 'print one JSON object per row' },
+    },
+    example: 'insurancelake query --workdir ./insurancelake-demo "SELECT COUNT(*) FROM syntheticgeneraldata_consume.policydata"',
+    handler: queryCommand,
+  },
+  'load-lookups': {
+    summary: 'load and check the lookup files of a configuration folder',
+    usage: 'insurancelake load-lookups --config <dir>',
+    description: 'Loads <config>/lookups/lookups.json\'s value and multi lookups into lookup tables shaped as the lake\'s,\n'
+      + 'to check them (the tables live for this command only; run loads them before each run).',
+    options: {
+      config: { type: 'string', value: '<dir>', description: 'the configuration folder (the one that contains lookups/lookups.json)' },
+    },
+    example: 'insurancelake load-lookups --config ./config',
+    handler: loadLookupsCommand,
+  },
+};
+
+/** The environment variables the CLI reads, with what they change (the README lists the same). */
+export const ENVIRONMENT: [string, string][] = [
+  ['INSURANCELAKE_VENV', 'the Python virtual environment to use (created if missing) instead of <cache>/venv-<hash>'],
+  ['INSURANCELAKE_PYTHON', 'the Python 3.11 that creates the environment (default: python3.11, then python3)'],
+  ['INSURANCELAKE_IVY_DIR', 'where Spark keeps the Maven jars (default: <cache>/ivy)'],
+  ['INSURANCELAKE_DRIVER_MEMORY', 'the local Spark driver\'s memory (default: 2g)'],
+  ['INSURANCELAKE_LOG_LEVEL', 'log level of the Spark worker\'s log (default: INFO)'],
+  ['XDG_CACHE_HOME', '<cache> is $XDG_CACHE_HOME/insurancelake (default: ~/.cache/insurancelake)'],
+];
+
+/** `insurancelake <command> --help`. */
+export function commandHelp(name: string, command: Command): string {
+  const options = Object.entries(command.options).map(([option, o]) => {
+    const flag = `--${option}${o.value ? ` ${o.value}` : ''}`;
+    return `  ${flag.padEnd(18)} ${o.description}`;
+  });
+  return [
+    `insurancelake ${name} — ${command.summary}`,
+    '',
+    `Usage: ${command.usage}`,
+    '',
+    command.description,
+    '',
+    'Options:',
+    ...options,
+    `  ${'-h, --help'.padEnd(18)} show this help`,
+    '',
+    'Example:',
+    `  ${command.example}`,
+    '',
+  ].join('\n');
+}
