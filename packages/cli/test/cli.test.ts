@@ -138,16 +138,25 @@ describe('insurancelake run, end to end on the local pipeline', () => {
     datagen('--kind', 'claims', '--rows', '60', '--policy-rows', '120', '--out', path.join(collect, 'SyntheticGeneralData', 'ClaimData', 'claims.csv'));
     datagen('--kind', 'general-policy', '--rows', '120', '--bad-rows', '6', '--out', path.join(collect, 'SyntheticGeneralData', 'PolicyData', 'policies.csv'));
     datagen('--kind', 'life-policy', '--rows', '50', '--malformed', 'header-only', '--out', path.join(collect, 'SyntheticLifeData', 'PolicyData', 'life.csv'));
+    // Files the trigger refuses, as on AWS: in no folder, in one folder only, and empty.
+    fs.writeFileSync(path.join(collect, 'stray.csv'), 'a,b\n1,2\n');
+    fs.writeFileSync(path.join(collect, 'SyntheticGeneralData', 'loose.csv'), 'a,b\n1,2\n');
+    fs.writeFileSync(path.join(collect, 'SyntheticGeneralData', 'ClaimData', 'empty.csv'), '');
     result = cli(['run', '--collect', collect, '--config', EXAMPLES, '--workdir', path.join(workdir, 'work'), '--json'], 600_000);
     summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
   }, 620_000);
 
-  test('exits 1 because one file failed, and prints one JSON summary on stdout', () => {
+  const byFile = (file: string) => summary.executions.find((e) => e.file === file);
+
+  test('exits 1 because files failed or were rejected, and prints one JSON summary on stdout', () => {
     expect(result.status).toBe(1);
     expect(summary.executions.map((e) => `${e.database}/${e.table}/${e.file}`)).toEqual([
       'SyntheticGeneralData/ClaimData/claims.csv',
+      'SyntheticGeneralData/ClaimData/empty.csv',
       'SyntheticGeneralData/PolicyData/policies.csv',
+      'SyntheticGeneralData//loose.csv',
       'SyntheticLifeData/PolicyData/life.csv',
+      '//stray.csv',
     ]);
     expect(Object.keys(summary.executions[0]).sort()).toEqual([
       'database', 'duration_s', 'error', 'file', 'rows_cleanse', 'rows_consume', 'rows_quarantined', 'rows_read', 'status', 'table',
@@ -155,11 +164,11 @@ describe('insurancelake run, end to end on the local pipeline', () => {
   });
 
   test('claims land in Cleanse; with no Consume SQL nothing is written to Consume', () => {
-    expect(summary.executions[0]).toMatchObject({ status: 'SUCCEEDED', rows_read: 60, rows_cleanse: 60, rows_consume: null, error: null });
+    expect(byFile('claims.csv')).toMatchObject({ status: 'SUCCEEDED', rows_read: 60, rows_cleanse: 60, rows_consume: null, error: null });
   });
 
   test('policies: the DQ rules quarantine spoiled rows and the rest reach Cleanse and Consume', () => {
-    const policies = summary.executions[1];
+    const policies = byFile('policies.csv');
     expect(policies.status).toBe('SUCCEEDED');
     expect(policies.rows_read).toBe(120);
     expect(policies.rows_quarantined).toBeGreaterThan(0);
@@ -168,8 +177,27 @@ describe('insurancelake run, end to end on the local pipeline', () => {
   });
 
   test('the malformed file fails with the engine error and the others still ran', () => {
-    expect(summary.executions[2]).toMatchObject({ status: 'FAILED', rows_cleanse: null });
-    expect(summary.executions[2].error).toMatch(/No rows of data in source file; aborting/);
+    expect(byFile('life.csv')).toMatchObject({ status: 'FAILED', rows_cleanse: null });
+    expect(byFile('life.csv').error).toMatch(/No rows of data in source file; aborting/);
+  });
+
+  test('files at the wrong depth and empty files are REJECTED with the trigger\'s reason, not QUEUED', () => {
+    // The reasons are the audit item's error_message, which the trigger wrote (decision I11).
+    expect(byFile('stray.csv')).toMatchObject({ database: '', table: '', status: 'REJECTED', rows_read: null });
+    expect(byFile('stray.csv').error).toMatch(/^Rejected Collect object "stray\.csv": it is at the top of the bucket, in no folder; /);
+    expect(byFile('loose.csv')).toMatchObject({ database: 'SyntheticGeneralData', table: '', status: 'REJECTED' });
+    expect(byFile('loose.csv').error).toMatch(/"SyntheticGeneralData\/loose\.csv": it is in one folder \("SyntheticGeneralData"\) instead of a database and a table folder/);
+    expect(byFile('empty.csv')).toMatchObject({ database: 'SyntheticGeneralData', table: 'ClaimData', status: 'REJECTED', rows_read: null });
+    expect(byFile('empty.csv').error).toMatch(/^Rejected Collect object "SyntheticGeneralData\/ClaimData\/empty\.csv": .*empty/);
+  });
+
+  test('the rejected files are in summary.json and report.html with their reasons', () => {
+    const json = JSON.parse(fs.readFileSync(path.join(workdir, 'work', 'summary.json'), 'utf8'));
+    expect(json).toEqual(summary);
+    const html = fs.readFileSync(path.join(workdir, 'work', 'report.html'), 'utf8');
+    expect(html).toMatch(/<span class="path">stray\.csv<\/span> <span class="status rejected">REJECTED<\/span>/);
+    expect(html).toContain('it is at the top of the bucket, in no folder');
+    expect(html).toMatch(/SyntheticGeneralData\/ClaimData\/empty\.csv<\/span> <span class="status rejected">REJECTED/);
   });
 
   test('the Consume table is queryable with insurancelake query', () => {
@@ -177,7 +205,7 @@ describe('insurancelake run, end to end on the local pipeline', () => {
       'SELECT COUNT(*) AS policies, SUM(ClaimCount) AS claims FROM syntheticgeneraldata_consume.policydata'], 180_000);
     expect(query.status).toBe(0);
     const row = JSON.parse(query.stdout.trim().split('\n')[0]);
-    expect(row.policies).toBe(summary.executions[1].rows_consume);
+    expect(row.policies).toBe(byFile('policies.csv').rows_consume);
     expect(row.claims).toBeGreaterThan(0);
   });
 

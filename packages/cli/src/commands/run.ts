@@ -13,7 +13,7 @@ import { Progress } from '../progress';
 import { ensurePython } from '../python';
 import { renderReport } from '../report';
 import { SparkWorker } from '../spark-worker';
-import { ExecutionSummary, jsonSummary } from '../summary';
+import { ExecutionSummary, jsonSummary, summaryLabel } from '../summary';
 import { renderTable } from '../table';
 import { Workdir } from '../workdir';
 
@@ -177,10 +177,10 @@ function printSummary(executions: ExecutionSummary[], seconds: number, workdir: 
     return `${passed}/${e.dq.length} passed`;
   };
   const rows = executions.map((e) => [
-    `${e.database}/${e.table}/${e.file}`, e.status, e.rows_read ?? '-', e.rows_cleanse ?? '-', e.rows_consume ?? '-', e.rows_quarantined ?? '-', dq(e), e.duration_s.toFixed(1),
+    summaryLabel(e), e.status, e.rows_read ?? '-', e.rows_cleanse ?? '-', e.rows_consume ?? '-', e.rows_quarantined ?? '-', dq(e), e.duration_s.toFixed(1),
   ]);
   process.stdout.write('\n' + renderTable(['file', 'status', 'read', 'cleanse', 'consume', 'quarantined', 'DQ rules', 'seconds'], rows));
-  for (const e of executions.filter((x) => x.error)) process.stdout.write(`\n${e.status} ${e.database}/${e.table}/${e.file}:\n  ${e.error}\n`);
+  for (const e of executions.filter((x) => x.error)) process.stdout.write(`\n${e.status} ${summaryLabel(e)}:\n  ${e.error}\n`);
   const ok = executions.filter((e) => e.status === 'SUCCEEDED').length;
   process.stdout.write(`\n${ok} of ${executions.length} succeeded in ${seconds.toFixed(1)} s. Report: ${workdir.report}\n`);
   if (ok < executions.length) process.stdout.write(`Logs of the Spark worker and the Lambdas: ${workdir.logs}\n`);
