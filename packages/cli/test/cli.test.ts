@@ -37,6 +37,73 @@ describe('command line errors', () => {
     expect(result.stderr).toMatch(/Expected the layout of the ETL scripts bucket:\n<configuration folder>\/\n {2}etl\//);
   });
 
+  describe('bad input is one line naming the file, exit 1, no stack trace, and nothing is created', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-input-'));
+    const config = path.join(dir, 'config');
+    const collect = path.join(dir, 'collect');
+    const workdir = path.join(dir, 'work');
+    const manifest = path.join(config, 'lookups', 'lookups.json');
+    beforeAll(() => {
+      fs.cpSync(EXAMPLES, config, { recursive: true });
+      fs.mkdirSync(path.join(collect, 'Db', 'Tbl'), { recursive: true });
+      fs.writeFileSync(path.join(collect, 'Db', 'Tbl', 'f.csv'), 'a\n1\n');
+    });
+    const oneLine = (result: SpawnSyncReturns<string>) => {
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(fs.existsSync(workdir)).toBe(false);
+    };
+
+    test('a lookups.json that does not parse: the file, line and column, and the expected shape', () => {
+      fs.writeFileSync(manifest, '{\n  "value_lookups": [\n    {"file": "x.json",}\n  ]\n}\n');
+      const result = cli(['run', '--collect', collect, '--config', config, '--workdir', workdir]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^insurancelake: \S+\/lookups\/lookups\.json: not valid JSON at line 3, column 23: .*; expected \{"value_lookups": \[/);
+      oneLine(result);
+    });
+
+    test('a lookups.json entry without its fields: the JSON path', () => {
+      fs.writeFileSync(manifest, JSON.stringify({ multi_lookups: [{ file: 'multi/LOBTier.csv' }] }));
+      const result = cli(['run', '--collect', collect, '--config', config, '--workdir', workdir]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/lookups\.json: \$\.multi_lookups\[0\]\.lookup_group: is missing or not a non-empty string; expected/);
+      oneLine(result);
+    });
+
+    test('a lookup file the manifest lists that does not exist: the entry and the file', () => {
+      fs.writeFileSync(manifest, JSON.stringify({ value_lookups: [{ source_system: 'Db', file: 'value/Nope.json' }] }));
+      const result = cli(['run', '--collect', collect, '--config', config, '--workdir', workdir]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/lookups\.json: \$\.value_lookups\[0\]\.file: lists \S+\/lookups\/value\/Nope\.json, which does not exist/);
+      oneLine(result);
+    });
+
+    test('a listed lookup file that does not parse: the lookup file and the loader\'s line and column', () => {
+      fs.copyFileSync(path.join(EXAMPLES, 'lookups', 'lookups.json'), manifest);
+      fs.writeFileSync(path.join(config, 'lookups', 'value', 'SyntheticLifeData.json'), '{"broken": \n');
+      const result = cli(['run', '--collect', collect, '--config', config, '--workdir', path.join(dir, 'work-lookups')], 180_000);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^insurancelake: lookup file \S+\/value\/SyntheticLifeData\.json could not be loaded: .*line 2 column 1/m);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }, 200_000);
+
+    test('--workdir naming a file', () => {
+      const file = path.join(dir, 'a-file');
+      fs.writeFileSync(file, '');
+      const result = cli(['run', '--collect', collect, '--config', EXAMPLES, '--workdir', file]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^insurancelake: --workdir \S+\/a-file is a file; name a folder/);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    });
+
+    test('query on a workdir that never held a run says to run first and creates no folder', () => {
+      const result = cli(['query', '--workdir', workdir, 'SHOW TABLES']);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(`insurancelake: no tables in ${workdir}; run \`insurancelake run --workdir ${workdir}\` first\n`);
+      oneLine(result);
+    });
+  });
+
   test('run validates the configuration as synth does: a broken spec stops it with file, JSON path and expectation', () => {
     const config = fs.mkdtempSync(path.join(os.tmpdir(), 'il-config-'));
     fs.cpSync(EXAMPLES, config, { recursive: true });
@@ -52,7 +119,7 @@ describe('command line errors', () => {
     const result = cli(['--help']);
     expect(result.status).toBe(0);
     for (const command of ['run', 'demo', 'validate', 'query', 'load-lookups']) expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
-    for (const variable of ['INSURANCELAKE_VENV', 'INSURANCELAKE_PYTHON', 'INSURANCELAKE_IVY_DIR', 'INSURANCELAKE_DRIVER_MEMORY', 'INSURANCELAKE_LOG_LEVEL', 'XDG_CACHE_HOME']) {
+    for (const variable of ['INSURANCELAKE_VENV', 'INSURANCELAKE_PYTHON', 'INSURANCELAKE_IVY_DIR', 'INSURANCELAKE_DRIVER_MEMORY', 'INSURANCELAKE_LOG_LEVEL', 'INSURANCELAKE_DEBUG', 'XDG_CACHE_HOME']) {
       expect(result.stdout).toContain(variable);
     }
   });
