@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StateMachine as LocalStateMachine } from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import {
@@ -8,10 +9,19 @@ import { LocalAws, plain } from './local-aws';
 import { LocalFunction, LocalLake, LOCAL_PSEUDO } from './local-lake';
 import { Progress } from './progress';
 import { EngineError, SparkWorker } from './spark-worker';
-import { ExecutionSummary, LineageRecord, RuleOutcome, StepRecord, TableSample } from './summary';
+import { ExecutionSummary, LineageRecord, RuleOutcome, StepRecord, summaryLabel, TableSample } from './summary';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { StateMachine } = require('aws-local-stepfunctions') as { StateMachine: typeof LocalStateMachine };
+
+/** What the trigger Lambda returns (src/orchestration/lambda/trigger.lambda.ts). */
+interface TriggerResult {
+  readonly statusCode?: number;
+  readonly body?: string;
+  /** STARTED, QUEUED or REJECTED: the audit item it wrote; absent when it wrote none. */
+  readonly status?: string;
+  readonly executionId?: string;
+}
 
 /** Where each bucket of the lake lives on this machine. */
 export interface LocalBuckets {
@@ -57,13 +67,18 @@ export class LocalPipeline {
   /** Send one Collect file (path relative to the Collect folder) through the pipeline. */
   async runFile(relativeKey: string): Promise<ExecutionSummary[]> {
     const key = relativeKey.split(path.sep).join('/');
-    const [database, table] = key.split('/');
+    const folders = key.split('/').slice(0, -1);
+    const [database = '', table = ''] = folders;
+    const file = path.basename(key);
     const started = Date.now();
     const trigger = this.functionByEnv('SFN_STATE_MACHINE_ARN', 'GLUE_SCRIPTS_BUCKET_NAME');
+    // S3 sends the object's size with the event; the trigger rejects an empty file on it.
+    const size = fs.statSync(path.join(this.buckets.collect, relativeKey)).size;
+    let triggered: TriggerResult;
     try {
-      await this.invoke(trigger, s3Event(this.lake.bucketNames.collect, key));
+      triggered = (await this.invoke(trigger, s3Event(this.lake.bucketNames.collect, key, size))) as TriggerResult;
     } catch (error) {
-      return [failedBeforeStart(database, table, path.basename(key), started, `trigger: ${(error as Error).message}`)];
+      return [failedBeforeStart(database, table, file, started, `trigger: ${(error as Error).message}`)];
     }
     const summaries: ExecutionSummary[] = [];
     // The trigger may start one execution (or queue it); dependants start when their turn comes.
@@ -71,12 +86,29 @@ export class LocalPipeline {
       for (const execution of pending) summaries.push(await this.runExecution(execution.name, execution.input));
     }
     if (!summaries.length) {
-      summaries.push({
-        ...failedBeforeStart(database, table, path.basename(key), started, null),
-        status: 'QUEUED',
-      });
+      const summary = await this.notStarted(triggered, database, table, file, started);
+      this.progress.executionFinished(summaryLabel(summary), summary);
+      summaries.push(summary);
     }
     return summaries;
+  }
+
+  /**
+   * What became of a file that started no execution, as its audit item says: REJECTED with the
+   * trigger's reasons, or QUEUED behind the table it depends on. A trigger that wrote no item (a
+   * duplicate event) is IGNORED with the trigger's own words.
+   */
+  private async notStarted(triggered: TriggerResult, database: string, table: string, file: string, started: number): Promise<ExecutionSummary> {
+    const audit = triggered?.executionId ? await this.auditItem(triggered.executionId) : undefined;
+    const base = failedBeforeStart(database, table, file, started, null);
+    if (triggered?.status === 'REJECTED') {
+      return { ...base, status: 'REJECTED', error: String(audit?.error_message ?? triggered.body ?? 'rejected by the trigger') };
+    }
+    if (triggered?.status === 'QUEUED') {
+      const waitsOn = audit?.dependency_key ? ` until ${audit.dependency_key} succeeds` : '';
+      return { ...base, status: 'QUEUED', error: `queued${waitsOn}: it starts when the tables it depends on have loaded` };
+    }
+    return { ...base, status: 'IGNORED', error: String(triggered?.body ?? 'the trigger started nothing') };
   }
 
   private async newExecutions(): Promise<{ name: string; input: any }[]> {
@@ -316,8 +348,8 @@ function failedBeforeStart(database: string, table: string, file: string, starte
   };
 }
 
-/** The S3 ObjectCreated:Put notification for a key, encoded as S3 encodes keys in events. */
-export function s3Event(bucket: string, key: string): unknown {
+/** The S3 ObjectCreated:Put notification for a key of `size` bytes, encoded as S3 encodes keys in events. */
+export function s3Event(bucket: string, key: string, size: number): unknown {
   const encoded = encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
   return {
     Records: [{
@@ -328,7 +360,7 @@ export function s3Event(bucket: string, key: string): unknown {
       eventName: 'ObjectCreated:Put',
       userIdentity: { principalId: 'insurancelake-local' },
       requestParameters: { sourceIPAddress: '127.0.0.1' },
-      s3: { s3SchemaVersion: '1.0', bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key: encoded } },
+      s3: { s3SchemaVersion: '1.0', bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key: encoded, size } },
     }],
   };
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { COMMANDS, Command, ENVIRONMENT, commandHelp } from './commands';
-import { SetupError, UsageError } from './errors';
+import { InputError, SetupError, UsageError } from './errors';
 import { quietSdkNodeVersionNotice } from './sdk-notice';
 import { versions } from './version';
 
@@ -15,6 +18,7 @@ ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}
 Options:
   -h, --help     show this help
   -v, --version  print the versions of the CLI and of the cdk-insurancelake library it runs
+  --verbose      print the stack trace of an unexpected failure (as INSURANCELAKE_DEBUG=1 does)
 
 Environment:
 ${ENVIRONMENT.map(([name, text]) => `  ${name.padEnd(29)} ${text}`).join('\n')}
@@ -25,7 +29,8 @@ cache folder (about 1.2 GB and 100 MB of jars, a few minutes, progress on stderr
 
 /** Parse the command line and run the command; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const verbose = argv.includes('--verbose') || process.env.INSURANCELAKE_DEBUG === '1';
+  const [name, ...rest] = argv.filter((a) => a !== '--verbose');
   if (!name || name === '-h' || name === '--help' || name === 'help') {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
@@ -55,12 +60,29 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`insurancelake: ${error.message}\nRun "insurancelake ${command ? `${name} ` : ''}--help" for usage.\n`);
       return 2;
     }
-    if (error instanceof SetupError) {
+    if (error instanceof SetupError || error instanceof InputError) {
       process.stderr.write(`insurancelake: ${error.message}\n`);
       return 1;
     }
-    throw error;
+    unexpected(error, verbose);
+    return 1;
   }
+}
+
+/**
+ * A failure no check foresaw: one line with its message and the file that keeps the stack trace,
+ * which --verbose (or INSURANCELAKE_DEBUG=1) prints instead.
+ */
+function unexpected(error: unknown, verbose: boolean): void {
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const stack = error instanceof Error ? error.stack ?? error.message : String(error);
+  if (verbose) {
+    process.stderr.write(`insurancelake: ${stack}\n`);
+    return;
+  }
+  const log = path.join(os.tmpdir(), `insurancelake-error-${process.pid}.log`);
+  fs.writeFileSync(log, stack + '\n');
+  process.stderr.write(`insurancelake: ${message}\nThe stack trace is in ${log}; run again with --verbose to print it.\n`);
 }
 
 if (require.main === module) {
@@ -68,7 +90,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error) => {
-      process.stderr.write(`insurancelake: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      unexpected(error, process.argv.includes('--verbose') || process.env.INSURANCELAKE_DEBUG === '1');
       process.exit(1);
     },
   );

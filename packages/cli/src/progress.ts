@@ -37,7 +37,7 @@ export class Progress {
   }
 
   executionFinished(label: string, summary: ExecutionSummary): void {
-    const mark = summary.status === 'SUCCEEDED' ? '✔' : summary.status === 'QUEUED' ? '…' : '✘';
+    const mark = summary.status === 'SUCCEEDED' ? '✔' : summary.status === 'QUEUED' || summary.status === 'IGNORED' ? '…' : '✘';
     this.line(`${mark} ${label} ${summary.status} in ${summary.duration_s.toFixed(1)} s${summary.error ? ` — ${firstLine(summary.error)}` : ''}`);
   }
 

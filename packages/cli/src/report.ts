@@ -5,7 +5,7 @@ import { lineageSection } from './report/lineage';
 import { qualityCounts, qualityTable } from './report/quality';
 import { stepOutcomes, stepTable } from './report/steps';
 import { STYLE } from './report/style';
-import { ExecutionSummary, TableSample } from './summary';
+import { ExecutionSummary, summaryLabel, TableSample } from './summary';
 
 export type { PipelineGraph } from './report/graph';
 
@@ -17,7 +17,7 @@ export type { PipelineGraph } from './report/graph';
 export function renderReport(title: string, executions: ExecutionSummary[], graph: PipelineGraph, totalSeconds: number): string {
   const files: ChartFile[] = executions.map((execution, i) => ({
     number: i + 1,
-    label: `${execution.database}/${execution.table}/${execution.file}`,
+    label: summaryLabel(execution),
     execution,
     steps: stepOutcomes(execution.steps),
   }));

@@ -38,12 +38,22 @@ export interface TableSample {
   readonly count: number;
 }
 
+/**
+ * What became of one file: the audit item's final status of its execution (SUCCEEDED, FAILED), or,
+ * when none ran, REJECTED (the trigger refused the file: wrong folders, empty file; `error` says why),
+ * QUEUED (it waits for the tables it depends on) or IGNORED (the trigger started nothing, e.g. a
+ * duplicate event). A string, because the audit item's status is passed through as written.
+ */
+export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'REJECTED' | 'QUEUED' | 'IGNORED' | (string & {});
+
 /** Everything the summary table, `--json` and report.html say about one file. */
 export interface ExecutionSummary {
+  /** The Collect key's first folder; empty when the file is in none. */
   database: string;
+  /** The Collect key's second folder; empty when the file is in fewer than two. */
   table: string;
   file: string;
-  status: string;
+  status: ExecutionStatus;
   rows_read: number | null;
   rows_cleanse: number | null;
   rows_consume: number | null;
@@ -55,6 +65,11 @@ export interface ExecutionSummary {
   dq: RuleOutcome[];
   lineage: LineageRecord[];
   tables: TableSample[];
+}
+
+/** How a file is named to the user: its folders and name, without empty levels. */
+export function summaryLabel(e: ExecutionSummary): string {
+  return [e.database, e.table, e.file].filter(Boolean).join('/');
 }
 
 /** What `--json` prints: exactly the keys the issue promises, per execution. */

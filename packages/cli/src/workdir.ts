@@ -1,11 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UsageError } from './errors';
 
 /** The layout of a local run's working folder; every command agrees on it. */
 export class Workdir {
   /** The folder the user named, or `./insurancelake-work`. */
   static resolve(dir: string | undefined): Workdir {
-    return new Workdir(path.resolve(dir ?? 'insurancelake-work'));
+    const root = path.resolve(dir ?? 'insurancelake-work');
+    if (fs.existsSync(root) && !fs.statSync(root).isDirectory()) {
+      throw new UsageError(`--workdir ${dir ?? root} is a file; name a folder (it is created if it does not exist)`);
+    }
+    return new Workdir(root);
   }
 
   private constructor(readonly root: string) {}
@@ -28,6 +33,11 @@ export class Workdir {
   /** The self-contained HTML report of the last run. */
   get report(): string {
     return path.join(this.root, 'report.html');
+  }
+
+  /** Whether a run ever wrote tables here. */
+  get hasTables(): boolean {
+    return fs.existsSync(this.warehouse) && fs.readdirSync(this.warehouse).length > 0;
   }
 
   /** Create the folders a run writes to. */

@@ -37,6 +37,73 @@ describe('command line errors', () => {
     expect(result.stderr).toMatch(/Expected the layout of the ETL scripts bucket:\n<configuration folder>\/\n {2}etl\//);
   });
 
+  describe('bad input is one line naming the file, exit 1, no stack trace, and nothing is created', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-input-'));
+    const config = path.join(dir, 'config');
+    const collect = path.join(dir, 'collect');
+    const workdir = path.join(dir, 'work');
+    const manifest = path.join(config, 'lookups', 'lookups.json');
+    beforeAll(() => {
+      fs.cpSync(EXAMPLES, config, { recursive: true });
+      fs.mkdirSync(path.join(collect, 'Db', 'Tbl'), { recursive: true });
+      fs.writeFileSync(path.join(collect, 'Db', 'Tbl', 'f.csv'), 'a\n1\n');
+    });
+    const oneLine = (result: SpawnSyncReturns<string>) => {
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(fs.existsSync(workdir)).toBe(false);
+    };
+
+    test('a lookups.json that does not parse: the file, line and column, and the expected shape', () => {
+      fs.writeFileSync(manifest, '{\n  "value_lookups": [\n    {"file": "x.json",}\n  ]\n}\n');
+      const result = cli(['run', '--collect', collect, '--config', config, '--workdir', workdir]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^insurancelake: \S+\/lookups\/lookups\.json: not valid JSON at line 3, column 23: .*; expected \{"value_lookups": \[/);
+      oneLine(result);
+    });
+
+    test('a lookups.json entry without its fields: the JSON path', () => {
+      fs.writeFileSync(manifest, JSON.stringify({ multi_lookups: [{ file: 'multi/LOBTier.csv' }] }));
+      const result = cli(['run', '--collect', collect, '--config', config, '--workdir', workdir]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/lookups\.json: \$\.multi_lookups\[0\]\.lookup_group: is missing or not a non-empty string; expected/);
+      oneLine(result);
+    });
+
+    test('a lookup file the manifest lists that does not exist: the entry and the file', () => {
+      fs.writeFileSync(manifest, JSON.stringify({ value_lookups: [{ source_system: 'Db', file: 'value/Nope.json' }] }));
+      const result = cli(['run', '--collect', collect, '--config', config, '--workdir', workdir]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/lookups\.json: \$\.value_lookups\[0\]\.file: lists \S+\/lookups\/value\/Nope\.json, which does not exist/);
+      oneLine(result);
+    });
+
+    test('a listed lookup file that does not parse: the lookup file and the loader\'s line and column', () => {
+      fs.copyFileSync(path.join(EXAMPLES, 'lookups', 'lookups.json'), manifest);
+      fs.writeFileSync(path.join(config, 'lookups', 'value', 'SyntheticLifeData.json'), '{"broken": \n');
+      const result = cli(['run', '--collect', collect, '--config', config, '--workdir', path.join(dir, 'work-lookups')], 180_000);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^insurancelake: lookup file \S+\/value\/SyntheticLifeData\.json could not be loaded: .*line 2 column 1/m);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }, 200_000);
+
+    test('--workdir naming a file', () => {
+      const file = path.join(dir, 'a-file');
+      fs.writeFileSync(file, '');
+      const result = cli(['run', '--collect', collect, '--config', EXAMPLES, '--workdir', file]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^insurancelake: --workdir \S+\/a-file is a file; name a folder/);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    });
+
+    test('query on a workdir that never held a run says to run first and creates no folder', () => {
+      const result = cli(['query', '--workdir', workdir, 'SHOW TABLES']);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(`insurancelake: no tables in ${workdir}; run \`insurancelake run --workdir ${workdir}\` first\n`);
+      oneLine(result);
+    });
+  });
+
   test('run validates the configuration as synth does: a broken spec stops it with file, JSON path and expectation', () => {
     const config = fs.mkdtempSync(path.join(os.tmpdir(), 'il-config-'));
     fs.cpSync(EXAMPLES, config, { recursive: true });
@@ -52,7 +119,7 @@ describe('command line errors', () => {
     const result = cli(['--help']);
     expect(result.status).toBe(0);
     for (const command of ['run', 'demo', 'validate', 'query', 'load-lookups']) expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
-    for (const variable of ['INSURANCELAKE_VENV', 'INSURANCELAKE_PYTHON', 'INSURANCELAKE_IVY_DIR', 'INSURANCELAKE_DRIVER_MEMORY', 'INSURANCELAKE_LOG_LEVEL', 'XDG_CACHE_HOME']) {
+    for (const variable of ['INSURANCELAKE_VENV', 'INSURANCELAKE_PYTHON', 'INSURANCELAKE_IVY_DIR', 'INSURANCELAKE_DRIVER_MEMORY', 'INSURANCELAKE_LOG_LEVEL', 'INSURANCELAKE_DEBUG', 'XDG_CACHE_HOME']) {
       expect(result.stdout).toContain(variable);
     }
   });
@@ -138,16 +205,25 @@ describe('insurancelake run, end to end on the local pipeline', () => {
     datagen('--kind', 'claims', '--rows', '60', '--policy-rows', '120', '--out', path.join(collect, 'SyntheticGeneralData', 'ClaimData', 'claims.csv'));
     datagen('--kind', 'general-policy', '--rows', '120', '--bad-rows', '6', '--out', path.join(collect, 'SyntheticGeneralData', 'PolicyData', 'policies.csv'));
     datagen('--kind', 'life-policy', '--rows', '50', '--malformed', 'header-only', '--out', path.join(collect, 'SyntheticLifeData', 'PolicyData', 'life.csv'));
+    // Files the trigger refuses, as on AWS: in no folder, in one folder only, and empty.
+    fs.writeFileSync(path.join(collect, 'stray.csv'), 'a,b\n1,2\n');
+    fs.writeFileSync(path.join(collect, 'SyntheticGeneralData', 'loose.csv'), 'a,b\n1,2\n');
+    fs.writeFileSync(path.join(collect, 'SyntheticGeneralData', 'ClaimData', 'empty.csv'), '');
     result = cli(['run', '--collect', collect, '--config', EXAMPLES, '--workdir', path.join(workdir, 'work'), '--json'], 600_000);
     summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
   }, 620_000);
 
-  test('exits 1 because one file failed, and prints one JSON summary on stdout', () => {
+  const byFile = (file: string) => summary.executions.find((e) => e.file === file);
+
+  test('exits 1 because files failed or were rejected, and prints one JSON summary on stdout', () => {
     expect(result.status).toBe(1);
     expect(summary.executions.map((e) => `${e.database}/${e.table}/${e.file}`)).toEqual([
       'SyntheticGeneralData/ClaimData/claims.csv',
+      'SyntheticGeneralData/ClaimData/empty.csv',
       'SyntheticGeneralData/PolicyData/policies.csv',
+      'SyntheticGeneralData//loose.csv',
       'SyntheticLifeData/PolicyData/life.csv',
+      '//stray.csv',
     ]);
     expect(Object.keys(summary.executions[0]).sort()).toEqual([
       'database', 'duration_s', 'error', 'file', 'rows_cleanse', 'rows_consume', 'rows_quarantined', 'rows_read', 'status', 'table',
@@ -155,11 +231,11 @@ describe('insurancelake run, end to end on the local pipeline', () => {
   });
 
   test('claims land in Cleanse; with no Consume SQL nothing is written to Consume', () => {
-    expect(summary.executions[0]).toMatchObject({ status: 'SUCCEEDED', rows_read: 60, rows_cleanse: 60, rows_consume: null, error: null });
+    expect(byFile('claims.csv')).toMatchObject({ status: 'SUCCEEDED', rows_read: 60, rows_cleanse: 60, rows_consume: null, error: null });
   });
 
   test('policies: the DQ rules quarantine spoiled rows and the rest reach Cleanse and Consume', () => {
-    const policies = summary.executions[1];
+    const policies = byFile('policies.csv');
     expect(policies.status).toBe('SUCCEEDED');
     expect(policies.rows_read).toBe(120);
     expect(policies.rows_quarantined).toBeGreaterThan(0);
@@ -168,8 +244,27 @@ describe('insurancelake run, end to end on the local pipeline', () => {
   });
 
   test('the malformed file fails with the engine error and the others still ran', () => {
-    expect(summary.executions[2]).toMatchObject({ status: 'FAILED', rows_cleanse: null });
-    expect(summary.executions[2].error).toMatch(/No rows of data in source file; aborting/);
+    expect(byFile('life.csv')).toMatchObject({ status: 'FAILED', rows_cleanse: null });
+    expect(byFile('life.csv').error).toMatch(/No rows of data in source file; aborting/);
+  });
+
+  test('files at the wrong depth and empty files are REJECTED with the trigger\'s reason, not QUEUED', () => {
+    // The reasons are the audit item's error_message, which the trigger wrote (decision I11).
+    expect(byFile('stray.csv')).toMatchObject({ database: '', table: '', status: 'REJECTED', rows_read: null });
+    expect(byFile('stray.csv').error).toMatch(/^Rejected Collect object "stray\.csv": it is at the top of the bucket, in no folder; /);
+    expect(byFile('loose.csv')).toMatchObject({ database: 'SyntheticGeneralData', table: '', status: 'REJECTED' });
+    expect(byFile('loose.csv').error).toMatch(/"SyntheticGeneralData\/loose\.csv": it is in one folder \("SyntheticGeneralData"\) instead of a database and a table folder/);
+    expect(byFile('empty.csv')).toMatchObject({ database: 'SyntheticGeneralData', table: 'ClaimData', status: 'REJECTED', rows_read: null });
+    expect(byFile('empty.csv').error).toMatch(/^Rejected Collect object "SyntheticGeneralData\/ClaimData\/empty\.csv": .*empty/);
+  });
+
+  test('the rejected files are in summary.json and report.html with their reasons', () => {
+    const json = JSON.parse(fs.readFileSync(path.join(workdir, 'work', 'summary.json'), 'utf8'));
+    expect(json).toEqual(summary);
+    const html = fs.readFileSync(path.join(workdir, 'work', 'report.html'), 'utf8');
+    expect(html).toMatch(/<span class="path">stray\.csv<\/span> <span class="status rejected">REJECTED<\/span>/);
+    expect(html).toContain('it is at the top of the bucket, in no folder');
+    expect(html).toMatch(/SyntheticGeneralData\/ClaimData\/empty\.csv<\/span> <span class="status rejected">REJECTED/);
   });
 
   test('the Consume table is queryable with insurancelake query', () => {
@@ -177,7 +272,7 @@ describe('insurancelake run, end to end on the local pipeline', () => {
       'SELECT COUNT(*) AS policies, SUM(ClaimCount) AS claims FROM syntheticgeneraldata_consume.policydata'], 180_000);
     expect(query.status).toBe(0);
     const row = JSON.parse(query.stdout.trim().split('\n')[0]);
-    expect(row.policies).toBe(summary.executions[1].rows_consume);
+    expect(row.policies).toBe(byFile('policies.csv').rows_consume);
     expect(row.claims).toBeGreaterThan(0);
   });
 

@@ -100,6 +100,7 @@ export const ENVIRONMENT: [string, string][] = [
   ['INSURANCELAKE_IVY_DIR', 'where Spark keeps the Maven jars (default: <cache>/ivy)'],
   ['INSURANCELAKE_DRIVER_MEMORY', 'the local Spark driver\'s memory (default: 2g)'],
   ['INSURANCELAKE_LOG_LEVEL', 'log level of the Spark worker\'s log (default: INFO)'],
+  ['INSURANCELAKE_DEBUG', '1: print the stack trace of an unexpected failure, as --verbose does'],
   ['XDG_CACHE_HOME', '<cache> is $XDG_CACHE_HOME/insurancelake (default: ~/.cache/insurancelake)'],
 ];
 

@@ -4,6 +4,7 @@ import { loadLookups } from './run';
 import { UsageError } from '../errors';
 import { LocalAws } from '../local-aws';
 import { synthesizeLocalLake } from '../local-lake';
+import { readLookupsManifest } from '../lookups-manifest';
 import { MotoServer } from '../moto-server';
 import { Progress } from '../progress';
 import { ensurePython } from '../python';
@@ -18,13 +19,14 @@ export async function loadLookupsCommand(values: Record<string, string | boolean
   const configDir = path.resolve(values.config);
   const manifest = path.join(configDir, 'lookups', 'lookups.json');
   if (!fs.existsSync(manifest)) throw new UsageError(`load-lookups: ${manifest} does not exist; it lists the value_lookups and multi_lookups to load`);
+  const lookups = readLookupsManifest(manifest)!;
   const python = ensurePython();
   const moto = await MotoServer.start(python);
   try {
     const lake = synthesizeLocalLake({ entityMatch: false });
     const aws = new LocalAws(moto.endpoint);
     await aws.provision(lake, configDir);
-    loadLookups(python, configDir, lake, moto.awsEnvironment(), new Progress(process.stdout));
+    loadLookups(python, configDir, lookups, lake, moto.awsEnvironment(), new Progress(process.stdout));
     return 0;
   } finally {
     moto.stop();

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors';
+import { InputError, UsageError } from '../errors';
 import { ensurePython } from '../python';
 import { SparkWorker, WorkerFailed } from '../spark-worker';
 import { renderTable } from '../table';
@@ -14,7 +14,7 @@ export async function queryCommand(values: Record<string, string | boolean | und
   const sql = positionals.join(' ').trim();
   if (!sql) throw new UsageError('query: give the SQL to run, e.g. insurancelake query "SHOW TABLES IN syntheticgeneraldata"');
   const workdir = Workdir.resolve(values.workdir as string | undefined);
-  workdir.prepare();
+  if (!workdir.hasTables) throw new InputError(`no tables in ${workdir.root}; run \`insurancelake run --workdir ${workdir.root}\` first`);
   const python = ensurePython();
   const worker = SparkWorker.start(python, workdir.warehouse, {}, `${workdir.logs}/query.log`);
   try {

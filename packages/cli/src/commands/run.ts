@@ -3,17 +3,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Configuration } from 'cdk-insurancelake';
 import { ConfigurationLayout, InsuranceLakeError, configurationFileKind } from 'cdk-insurancelake/lib/local-runner';
-import { UsageError } from '../errors';
+import { InputError, UsageError } from '../errors';
 import { LocalAws, listFiles } from '../local-aws';
 import { synthesizeLocalLake, LocalLake } from '../local-lake';
 import { LocalPipeline } from '../local-pipeline';
+import { LookupsManifest, readLookupsManifest } from '../lookups-manifest';
 import { MotoServer } from '../moto-server';
 import { ENGINE_DIR, ENGINE_PYTHONPATH } from '../paths';
 import { Progress } from '../progress';
 import { ensurePython } from '../python';
 import { renderReport } from '../report';
 import { SparkWorker } from '../spark-worker';
-import { ExecutionSummary, jsonSummary } from '../summary';
+import { ExecutionSummary, jsonSummary, summaryLabel } from '../summary';
 import { renderTable } from '../table';
 import { Workdir } from '../workdir';
 
@@ -49,6 +50,7 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
   const progress = new Progress(options.json ? process.stderr : process.stdout);
   const files = arrivalOrder(listFiles(options.collectDir).map((f) => path.relative(options.collectDir, f)));
   if (!files.length) throw new UsageError(`run: no files under ${options.collectDir}; expected <Database>/<Table>/<file>`);
+  const lookups = readLookupsManifest(path.join(options.configDir, ConfigurationLayout.files.lookups));
   workdir.prepare();
   const python = ensurePython();
 
@@ -72,7 +74,7 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
     progress.line(`synthesized InsuranceLake (${lake.asl.StartAt} → ${Object.keys(lake.asl.States).length} states) in ${lake.synthSeconds.toFixed(1)} s`);
     const aws = new LocalAws(moto.endpoint);
     await aws.provision(lake, options.configDir);
-    loadLookups(python, options.configDir, lake, env, progress);
+    if (lookups) loadLookups(python, options.configDir, lookups, lake, env, progress);
     const spark = await sparkReady;
     progress.line(`local Spark ready (${spark.seconds.toFixed(1)} s)`);
 
@@ -138,22 +140,30 @@ function hasEntityMatchSpec(configDir: string): boolean {
 }
 
 /** Load the lookups manifest's (`lookups/lookups.json`) value and multi lookups into the local lookup tables. */
-export function loadLookups(python: string, configDir: string, lake: LocalLake, env: Record<string, string>, progress: Progress): void {
-  const manifestFile = path.join(configDir, ConfigurationLayout.files.lookups);
-  const lookupsDir = path.dirname(manifestFile);
-  if (!fs.existsSync(manifestFile)) return;
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  const run = (args: string[]) =>
-    execFileSync(python, ['-m', 'insurancelake_local.lookup_loader', ...args], {
-      cwd: ENGINE_DIR, env: { ...process.env, ...env, PYTHONPATH: ENGINE_PYTHONPATH }, stdio: ['ignore', 'ignore', 'pipe'],
-    });
+export function loadLookups(
+  python: string, configDir: string, manifest: LookupsManifest, lake: LocalLake, env: Record<string, string>, progress: Progress,
+): void {
+  const lookupsDir = path.dirname(path.join(configDir, ConfigurationLayout.files.lookups));
+  const run = (file: string, args: string[]) => {
+    try {
+      execFileSync(python, ['-m', 'insurancelake_local.lookup_loader', ...args], {
+        cwd: ENGINE_DIR, env: { ...process.env, ...env, PYTHONPATH: ENGINE_PYTHONPATH }, stdio: ['ignore', 'ignore', 'pipe'],
+      });
+    } catch (error) {
+      // The loader's last line of stderr is its message (a Python error names what it could not read).
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n').filter(Boolean);
+      throw new InputError(`lookup file ${file} could not be loaded: ${stderr.pop() ?? (error as Error).message}`);
+    }
+  };
   let count = 0;
-  for (const entry of manifest.value_lookups ?? []) {
-    run(['load-value', path.join(lookupsDir, entry.file), '--table', lake.tableNames.valueLookup, '--source-system', entry.source_system]);
+  for (const entry of manifest.value_lookups) {
+    const file = path.join(lookupsDir, entry.file);
+    run(file, ['load-value', file, '--table', lake.tableNames.valueLookup, '--source-system', entry.source_system]);
     count++;
   }
-  for (const entry of manifest.multi_lookups ?? []) {
-    run(['load-multi', path.join(lookupsDir, entry.file), '--table', lake.tableNames.multiLookup, '--lookup-group', entry.lookup_group,
+  for (const entry of manifest.multi_lookups) {
+    const file = path.join(lookupsDir, entry.file);
+    run(file, ['load-multi', file, '--table', lake.tableNames.multiLookup, '--lookup-group', entry.lookup_group,
       ...(entry.lookup_columns ? ['--lookup-columns', ...entry.lookup_columns] : [])]);
     count++;
   }
@@ -177,10 +187,10 @@ function printSummary(executions: ExecutionSummary[], seconds: number, workdir: 
     return `${passed}/${e.dq.length} passed`;
   };
   const rows = executions.map((e) => [
-    `${e.database}/${e.table}/${e.file}`, e.status, e.rows_read ?? '-', e.rows_cleanse ?? '-', e.rows_consume ?? '-', e.rows_quarantined ?? '-', dq(e), e.duration_s.toFixed(1),
+    summaryLabel(e), e.status, e.rows_read ?? '-', e.rows_cleanse ?? '-', e.rows_consume ?? '-', e.rows_quarantined ?? '-', dq(e), e.duration_s.toFixed(1),
   ]);
   process.stdout.write('\n' + renderTable(['file', 'status', 'read', 'cleanse', 'consume', 'quarantined', 'DQ rules', 'seconds'], rows));
-  for (const e of executions.filter((x) => x.error)) process.stdout.write(`\n${e.status} ${e.database}/${e.table}/${e.file}:\n  ${e.error}\n`);
+  for (const e of executions.filter((x) => x.error)) process.stdout.write(`\n${e.status} ${summaryLabel(e)}:\n  ${e.error}\n`);
   const ok = executions.filter((e) => e.status === 'SUCCEEDED').length;
   process.stdout.write(`\n${ok} of ${executions.length} succeeded in ${seconds.toFixed(1)} s. Report: ${workdir.report}\n`);
   if (ok < executions.length) process.stdout.write(`Logs of the Spark worker and the Lambdas: ${workdir.logs}\n`);

@@ -31,6 +31,8 @@ interface Stage {
 const notReported = (job: string) => (e: ExecutionSummary) => {
   if (e.status === 'SUCCEEDED') return `the ${job} job reported no count`;
   if (e.status === 'QUEUED') return 'not run yet: the file waits for the tables it depends on';
+  if (e.status === 'REJECTED') return 'not run: the trigger rejected the file';
+  if (e.status === 'IGNORED') return 'not run: the trigger started nothing';
   return `the ${job} job did not finish: the execution failed`;
 };
 

@@ -30,7 +30,8 @@ tr.rule-failed td{background:#fffafa}
 .status{font-size:.75rem;font-weight:600;letter-spacing:.02em;padding:1px 8px;border-radius:9px;white-space:nowrap}
 .status.succeeded{background:var(--ok-bg);color:var(--ok)}
 .status.failed{background:var(--bad-bg);color:var(--bad)}
-.status.queued{background:var(--head);color:var(--muted)}
+.status.queued,.status.ignored{background:var(--head);color:var(--muted)}
+.status.rejected{background:var(--bad-bg);color:var(--bad)}
 .outcome{font-weight:600;white-space:nowrap}
 .outcome.passed,.outcome.succeeded{color:var(--ok)}
 .outcome.warned{color:var(--warn)}
