@@ -59,7 +59,16 @@ export interface LocalLake {
  * read out of the template the state machine, Lambda handlers, Glue job arguments and table
  * definitions. The same ASL that deploys is the one the runner executes.
  */
-export function synthesizeLocalLake(options: { entityMatch: boolean; configuration?: Configuration }): LocalLake {
+export function synthesizeLocalLake(options: {
+  entityMatch: boolean;
+  configuration?: Configuration;
+  /** Naming of a deployed lake (`insurancelake job --aws`); default the construct's defaults. */
+  environmentName?: string;
+  resourcePrefix?: string;
+  /** Account and region the names carry; default {@link LOCAL_PSEUDO}. */
+  pseudo?: Required<PseudoParameters>;
+}): LocalLake {
+  const pseudo = options.pseudo ?? LOCAL_PSEUDO;
   const started = Date.now();
   // aws-cdk-lib's CloudFormation rule engine costs ~90 % of a synthesis; this one only feeds the
   // local run (the deployable template is validated by the tests and by `cdk synth`).
@@ -72,13 +81,18 @@ export function synthesizeLocalLake(options: { entityMatch: boolean; configurati
     outdir,
     context: { 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:disable-asset-staging': true, 'aws:cdk:bundling-stacks': [] },
   });
-  const stack = new Stack(app, 'InsuranceLakeLocal', { env: { account: LOCAL_PSEUDO.accountId, region: LOCAL_PSEUDO.region } });
-  const lake = new InsuranceLake(stack, 'Lake', { entityMatch: options.entityMatch, configuration: options.configuration });
+  const stack = new Stack(app, 'InsuranceLakeLocal', { env: { account: pseudo.accountId, region: pseudo.region } });
+  const lake = new InsuranceLake(stack, 'Lake', {
+    entityMatch: options.entityMatch,
+    configuration: options.configuration,
+    environmentName: options.environmentName,
+    resourcePrefix: options.resourcePrefix,
+  });
   const template = app.synth().getStackByName(stack.stackName).template;
   if (validation === undefined) delete process.env.CDK_VALIDATION;
   else process.env.CDK_VALIDATION = validation;
   const resources: Record<string, { Type: string; Properties?: any; Metadata?: any }> = template.Resources ?? {};
-  const resolve = (value: unknown) => resolveTemplateValue(template, value, LOCAL_PSEUDO);
+  const resolve = (value: unknown) => resolveTemplateValue(template, value, pseudo);
   const name = (token: string) => String(resolve(stack.resolve(token)));
 
   const functions: LocalFunction[] = [];
@@ -122,9 +136,9 @@ export function synthesizeLocalLake(options: { entityMatch: boolean; configurati
   const topic = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic');
   return {
     template,
-    asl: resolveStateMachineDefinition(template, { pseudo: LOCAL_PSEUDO }),
+    asl: resolveStateMachineDefinition(template, { pseudo }),
     stateMachineName,
-    stateMachineArn: `arn:aws:states:${LOCAL_PSEUDO.region}:${LOCAL_PSEUDO.accountId}:stateMachine:${stateMachineName}`,
+    stateMachineArn: `arn:aws:states:${pseudo.region}:${pseudo.accountId}:stateMachine:${stateMachineName}`,
     functions,
     jobs,
     tables,

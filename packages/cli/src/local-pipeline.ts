@@ -32,7 +32,19 @@ export interface LocalBuckets {
   readonly glueTemp: string;
 }
 
-interface JobOutcome {
+/** One Glue task run on its own (`insurancelake job`): its job, the arguments, and how it ended. */
+export interface JobTaskRun {
+  readonly jobName: string;
+  /** The arguments the state machine's task passes (`--name` keys, the deployed lake's S3 URIs). */
+  readonly runArgs: Record<string, string>;
+  /** What the Spark worker receives: Glue's, the job's defaults and the run's, buckets as local folders. */
+  readonly args: Record<string, string>;
+  readonly outcome?: JobOutcome;
+  readonly error?: string;
+}
+
+/** What the engine reports for one job run. */
+export interface JobOutcome {
   readonly job: string;
   readonly rows_read?: number;
   readonly rows_written?: number;
@@ -71,12 +83,9 @@ export class LocalPipeline {
     const [database = '', table = ''] = folders;
     const file = path.basename(key);
     const started = Date.now();
-    const trigger = this.functionByEnv('SFN_STATE_MACHINE_ARN', 'GLUE_SCRIPTS_BUCKET_NAME');
-    // S3 sends the object's size with the event; the trigger rejects an empty file on it.
-    const size = fs.statSync(path.join(this.buckets.collect, relativeKey)).size;
     let triggered: TriggerResult;
     try {
-      triggered = (await this.invoke(trigger, s3Event(this.lake.bucketNames.collect, key, size))) as TriggerResult;
+      triggered = await this.trigger(key);
     } catch (error) {
       return [failedBeforeStart(database, table, file, started, `trigger: ${(error as Error).message}`)];
     }
@@ -111,6 +120,84 @@ export class LocalPipeline {
     return { ...base, status: 'IGNORED', error: String(triggered?.body ?? 'the trigger started nothing') };
   }
 
+  /**
+   * Drop one Collect file (a `/`-separated key) as `runFile` does, but run nothing: the executions
+   * the real trigger started, with the input it gave them; when it started none, why (REJECTED,
+   * QUEUED or IGNORED with the trigger's reason).
+   */
+  async triggerOnly(key: string): Promise<{ executions: { name: string; input: any }[]; notStarted?: string }> {
+    const triggered = await this.trigger(key);
+    const executions = await this.newExecutions();
+    if (executions.length) return { executions };
+    const [database = '', table = ''] = key.split('/');
+    const summary = await this.notStarted(triggered, database, table, path.posix.basename(key), Date.now());
+    return { executions, notStarted: `${summary.status}: ${summary.error}` };
+  }
+
+  /**
+   * Run only the Glue task state of `engineJob` on an execution's input, as the state machine would
+   * run it (the state's own Parameters, evaluated by aws-local-stepfunctions), without the rest of
+   * the workflow. `execute: false` stops before the job runs: the arguments only.
+   */
+  async runJobTask(engineJob: string, executionName: string, input: any, execute: boolean): Promise<JobTaskRun> {
+    const job = [...this.lake.jobs.values()].find((j) => j.engineJob === engineJob);
+    const entry = Object.entries(this.lake.asl.States).find(([, s]) => s.Type === 'Task' && (s as any).Parameters?.JobName === job?.name);
+    if (!job || !entry) throw new Error(`the synthesized lake has no Glue task for the ${engineJob} job`);
+    const [stateName, state] = entry;
+    const { Next: _next, Catch: _catch, Retry: _retry, ...task } = state as any;
+    const asl = { StartAt: stateName, States: { [stateName]: { ...task, End: true } } } as any;
+    const run: { jobName: string; runArgs: Record<string, string>; error?: string; outcome?: JobOutcome } = { jobName: job.name, runArgs: {} };
+    const machine = new StateMachine(asl, { validationOptions: { checkArn: false, checkPaths: true } });
+    const unexpected = () => {
+      throw new Error(`state ${stateName} called a service other than Glue`);
+    };
+    const execution = machine.run(input, {
+      overrides: {
+        taskResourceLocalHandlers: localTaskHandlers(asl, {
+          glueJob: async (jobName, args, name) => {
+            run.runArgs = args;
+            if (!execute) return;
+            try {
+              run.outcome = await this.glueJob(jobName, args, name);
+            } catch (error) {
+              run.error = (error as Error).message;
+              throw error;
+            }
+          },
+          invokeLambda: unexpected,
+          publish: unexpected,
+        }),
+      },
+      context: localContext(this.lake.stateMachineName, executionName, LOCAL_PSEUDO),
+    });
+    try {
+      await execution.result;
+    } catch (error) {
+      run.error ??= (error as Error).message;
+    }
+    return { ...run, args: this.jobArguments(job.name, run.runArgs) };
+  }
+
+  /**
+   * What the Spark worker receives for a run of Glue job `jobName`: the arguments Glue adds, the
+   * job's default arguments, the run's arguments, with the lake's buckets as local folders.
+   */
+  jobArguments(jobName: string, runArgs: Record<string, string>): Record<string, string> {
+    const job = this.lake.jobs.get(jobName);
+    if (!job) throw new GlueJobRunFailed(`no Glue job named ${jobName} in the synthesized lake`);
+    // Glue itself adds --JOB_NAME and --JOB_RUN_ID to every run's arguments.
+    const glueArgs = { '--JOB_NAME': jobName, '--JOB_RUN_ID': `jr_local_${Date.now().toString(16)}`, ...job.defaultArguments, ...runArgs };
+    return Object.fromEntries(Object.entries(glueArgs).map(([k, v]) => [k, this.localUris(String(v))]));
+  }
+
+  /** Invoke the real trigger Lambda with the S3 event of one Collect file, as S3 would send it. */
+  private async trigger(key: string): Promise<TriggerResult> {
+    const trigger = this.functionByEnv('SFN_STATE_MACHINE_ARN', 'GLUE_SCRIPTS_BUCKET_NAME');
+    // S3 sends the object's size with the event; the trigger rejects an empty file on it.
+    const size = fs.statSync(path.join(this.buckets.collect, ...key.split('/'))).size;
+    return (await this.invoke(trigger, s3Event(this.lake.bucketNames.collect, key, size))) as TriggerResult;
+  }
+
   private async newExecutions(): Promise<{ name: string; input: any }[]> {
     // Only executions not run yet are described: each file's lookup costs the same however many ran before.
     const fresh = await this.aws.startedExecutions(this.lake.stateMachineArn, this.ran);
@@ -128,7 +215,9 @@ export class LocalPipeline {
     const execution = machine.run(input, {
       overrides: {
         taskResourceLocalHandlers: localTaskHandlers(asl, {
-          glueJob: (jobName, args, stateName) => this.glueJob(jobName, args, stateName),
+          glueJob: async (jobName, args, stateName) => {
+            await this.glueJob(jobName, args, stateName);
+          },
           invokeLambda: (functionName, payload) => this.invoke(this.functionByName(functionName), payload),
           publish: (params) => this.publish(params),
         }),
@@ -191,16 +280,14 @@ export class LocalPipeline {
     return summary;
   }
 
-  private async glueJob(jobName: string, runArgs: Record<string, string>, stateName: string): Promise<void> {
-    const job = this.lake.jobs.get(jobName);
-    if (!job) throw new GlueJobRunFailed(`no Glue job named ${jobName} in the synthesized lake`);
-    // Glue itself adds --JOB_NAME and --JOB_RUN_ID to every run's arguments.
-    const glueArgs = { '--JOB_NAME': jobName, '--JOB_RUN_ID': `jr_local_${Date.now().toString(16)}`, ...job.defaultArguments, ...runArgs };
-    const args = Object.fromEntries(Object.entries(glueArgs).map(([k, v]) => [k, this.localUris(String(v))]));
+  private async glueJob(jobName: string, runArgs: Record<string, string>, stateName: string): Promise<JobOutcome> {
+    const args = this.jobArguments(jobName, runArgs);
+    const job = this.lake.jobs.get(jobName)!;
     const stop = this.progress.busy(stateName);
     try {
       const outcome = await this.worker.request<JobOutcome>('job', { job: job.engineJob, args });
       this.jobOutcomes.push(outcome);
+      return outcome;
     } catch (error) {
       if (error instanceof EngineError) throw new GlueJobRunFailed(`${error.kind}: ${error.message}`);
       throw error;

@@ -95,6 +95,8 @@ class Worker:
         defaults to the worker's.
         """
         module = load_job(job)
+        # One line per job run with its arguments, so a run can be compared with `insurancelake job --print-args`.
+        LOG.info("job %s arguments %s", job, json.dumps(arguments, sort_keys=True))
         values = {key.removeprefix("--"): str(value) for key, value in arguments.items()}
         values.setdefault("warehouse", self.warehouse)
         args = module.Args.parse_mapping(values)

@@ -1,4 +1,5 @@
 import { demoCommand } from './demo';
+import { jobCommand } from './job';
 import { loadLookupsCommand } from './load-lookups';
 import { queryCommand } from './query';
 import { runCommand } from './run';
@@ -67,6 +68,29 @@ export const COMMANDS: Record<string, Command> = {
     },
     example: 'insurancelake validate --config ./config',
     handler: validateCommand,
+  },
+  'job': {
+    summary: 'run one Glue job locally with the arguments the state machine passes',
+    usage: 'insurancelake job <collect-to-cleanse|cleanse-to-consume|entity-match> --file <file> --config <dir> [--collect <dir>] [--workdir <dir>] [--print-args | --aws --account <id> [--region <name>] [--environment <name>] [--lake-prefix <prefix>]]',
+    description: 'The real trigger Lambda turns the file into the execution input, then only that job\'s Glue task of the\n'
+      + 'synthesized state machine runs (its own Parameters, no other state): the job reads and writes the tables of\n'
+      + 'the working folder, so cleanse-to-consume after collect-to-cleanse with the same --workdir continues it.\n'
+      + '--print-args prints what the job receives instead (one --name value per line); --aws prints the\n'
+      + 'aws glue start-job-run command that runs the same job in a deployed lake.',
+    options: {
+      'file': { type: 'string', value: '<file>', description: 'the Collect file: a key under --collect, or a path ending in <Database>/<Table>[/<y>/<m>/<d>]/<file>' },
+      'config': { type: 'string', value: '<dir>', description: 'the configuration folder (the one that contains etl/)' },
+      'collect': { type: 'string', value: '<dir>', description: 'the folder that mirrors the Collect bucket (default: worked out from --file)' },
+      'workdir': WORKDIR,
+      'print-args': { type: 'boolean', description: 'print the job\'s arguments, one --name value per line, and run nothing' },
+      'aws': { type: 'boolean', description: 'print the aws glue start-job-run command for a deployed lake, and run nothing' },
+      'account': { type: 'string', value: '<id>', description: 'with --aws: the account the lake is deployed in' },
+      'region': { type: 'string', value: '<name>', description: 'with --aws: its region (default: $AWS_REGION)' },
+      'environment': { type: 'string', value: '<name>', description: 'with --aws: the lake\'s environmentName (default: dev)' },
+      'lake-prefix': { type: 'string', value: '<prefix>', description: 'with --aws: the lake\'s resourcePrefix (default: insurancelake)' },
+    },
+    example: 'insurancelake job collect-to-cleanse --file ./collect/SyntheticGeneralData/PolicyData/policies.csv --config ./config --print-args',
+    handler: jobCommand,
   },
   'query': {
     summary: 'run Spark SQL against the local catalog of a previous run',

@@ -133,7 +133,7 @@ export function configurationOf(configDir: string): Configuration {
   }
 }
 
-function hasEntityMatchSpec(configDir: string): boolean {
+export function hasEntityMatchSpec(configDir: string): boolean {
   const folder = ConfigurationLayout.folders.transformation_spec;
   const specs = path.join(configDir, folder);
   return fs.existsSync(specs) && fs.readdirSync(specs).some((f) => configurationFileKind(`${folder}/${f}`) === 'entity_match');
