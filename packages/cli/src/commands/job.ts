@@ -5,6 +5,7 @@ import { UsageError } from '../errors';
 import { LocalAws } from '../local-aws';
 import { LocalLake, synthesizeLocalLake } from '../local-lake';
 import { JobTaskRun, LocalPipeline } from '../local-pipeline';
+import { readLookupsManifest } from '../lookups-manifest';
 import { MotoServer } from '../moto-server';
 import { Progress } from '../progress';
 import { ensurePython } from '../python';
@@ -112,6 +113,8 @@ export async function jobCommand(values: Record<string, string | boolean | undef
 export async function runOneJob(options: JobOptions, progress: Progress): Promise<JobTaskRun & { lake: LocalLake }> {
   const { workdir } = options;
   const configuration = configurationOf(options.configDir);
+  // A broken lookups.json is reported before anything starts, as `run` does.
+  const lookups = readLookupsManifest(path.join(options.configDir, ConfigurationLayout.files.lookups));
   workdir.prepare();
   const python = ensurePython();
   const moto = await MotoServer.start(python);
@@ -134,7 +137,7 @@ export async function runOneJob(options: JobOptions, progress: Progress): Promis
       throw new UsageError(`job: the trigger started no execution for ${options.file.key}: ${notStarted} (trigger log: ${path.join(workdir.logs, 'lambda.log')})`);
     }
     if (options.execute) {
-      loadLookups(python, options.configDir, lake, env, progress);
+      if (lookups) loadLookups(python, options.configDir, lookups, lake, env, progress);
       progress.line(`local Spark ready (${(await worker.request<{ seconds: number }>('start')).seconds.toFixed(1)} s)`);
     }
     const run = await pipeline.runJobTask(options.job, execution.name, execution.input, options.execute);
