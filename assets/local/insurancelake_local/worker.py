@@ -27,6 +27,7 @@ import time
 import traceback
 from typing import Any, TextIO
 
+from insurancelake_etl.errors import explain
 from insurancelake_etl.jobs import load_job
 from pyspark.sql import SparkSession
 
@@ -47,13 +48,12 @@ def _protocol_stream() -> TextIO:
 
 
 def _error_kind(error: BaseException) -> str:
-    return type(error).__name__
+    return type(explain(error)).__name__
 
 
 def _one_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    # Spark analysis errors carry a JVM stack trace after the first line; the first line says it.
-    return text.splitlines()[0] if "\n\tat " in text or "JVM stacktrace" in text else " ".join(text.split())
+    """The engine's one-line message (file, location, what to fix); never a Py4J wrapper or stack."""
+    return " ".join(str(explain(error)).split())
 
 
 class Worker:
