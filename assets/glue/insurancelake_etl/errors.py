@@ -92,7 +92,12 @@ def _sql_problem(error: BaseException, file: str | None, line_offset: int) -> Et
     """A Spark SQL analysis or parse error as a ConfigError naming the SQL file, line and column."""
     if type(error).__name__ not in ("AnalysisException", "ParseException"):
         return None
-    text = str(error)
+    return sql_error(str(error), file, line_offset)
+
+
+def sql_error(text: str, file: str | None, line_offset: int = 0) -> ConfigError:
+    """A ConfigError from the text of a Spark SQL parse or analysis error (its first line, and the
+    ``line N, pos M`` it gives as the location in ``file``, shifted by ``line_offset`` lines)."""
     position = _SQL_POSITION.search(text)
     location = None
     if position:

@@ -174,6 +174,10 @@ def validate_spec(spec: Any, spec_file: str) -> None:
         for key in transform_spec:
             lookup(key, spec_file=spec_file)
     check(_validator(), spec, spec_file)
+    if isinstance(input_spec, dict) and "encoding" in input_spec:
+        from .readers.text_encoding import declared
+
+        declared(input_spec, spec_file)
 
 
 def _unknown_keys(section: dict[str, Any], known: Sequence[str], path: str, spec_file: str) -> None:

@@ -127,16 +127,17 @@ class Worker:
         }
 
     def _validate(self, config_dir: str) -> dict[str, Any]:
-        """Every problem of a configuration folder, DQDL checked by the real DQDL parser (JVM)."""
+        """Every problem of a configuration folder, DQDL and Spark SQL checked by the real parsers (JVM)."""
         from pathlib import Path
 
         from insurancelake_etl.dq.evaluator import JvmDqdlParser
 
-        from .validate import validate_config
+        from .validate import jvm_sql_parser, validate_config
 
         parser = JvmDqdlParser(self.spark)
         checkers = [lambda rule: parser.parse(rule)[1]] if parser.available else []
-        return {"problems": [dataclasses.asdict(p) for p in validate_config(Path(config_dir), checkers)]}
+        problems = validate_config(Path(config_dir), checkers, jvm_sql_parser(self.spark))
+        return {"problems": [dataclasses.asdict(p) for p in problems]}
 
     def close(self) -> None:
         """Stop Spark (and with it the JVM)."""

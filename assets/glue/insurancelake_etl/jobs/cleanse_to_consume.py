@@ -54,7 +54,7 @@ def substitute(sql: str, data: dict[str, Any], file: str) -> str:
         raise ConfigError(f"cannot substitute variables: {exc} (write literal braces as {{{{ and }}}})", file=file) from exc
 
 
-def _line_offset(raw_sql: str, query: str) -> int:
+def sql_line_offset(raw_sql: str, query: str) -> int:
     """How many lines of the SQL file come before the query Spark parses (after ``CREATE TABLE x AS``)."""
     start = raw_sql.find(query[:80]) if query else -1
     return raw_sql.count("\n", 0, start) if start > 0 else 0
@@ -127,7 +127,7 @@ def run(
         try:
             # SQL errors name the SQL file and the line in it (the query starts after any
             # CREATE TABLE ... AS prefix).
-            with explained(file=spark_uri, sql_line_offset=_line_offset(raw_sql, spark_sql)):
+            with explained(file=spark_uri, sql_line_offset=sql_line_offset(raw_sql, spark_sql)):
                 with writer.sql_scope():
                     df = spark.sql(query)
                     recorder.update_lineage(df, ctx.dataset, "sparksql", info=spark_sql)

@@ -42,6 +42,7 @@ def run(args: CollectArgs, runtime: Runtime, *, lineage: LineageRecorder | None 
     # 5-7. Spec (validated), mapping and DQ rules; absent files keep their reference meaning (D1).
     job_config = config.load_job_config(job.config, args.target.database, args.target.table)
     mode = validate_mode(job_config.input_spec.get("allow_schema_change", default_mode), job_config.spec_file)
+    mapping.check_unique_targets(job_config.mapping_rows, job_config.mapping_file)
 
     ctx = JobContext(
         spark=runtime.spark,

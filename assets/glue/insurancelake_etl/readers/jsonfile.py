@@ -46,4 +46,4 @@ def read_json(request: ReadRequest) -> ReadResult:
     )
     if encoding.bom or encoding.charset != "UTF-8":
         reader_ = reader_.option("encoding", encoding.charset)
-    return split_corrupt(request, reader_.load(request.path), describe_json, encoding)
+    return split_corrupt(request, reader_.load(request.path), describe_json, encoding, line_records=not multiline)

@@ -8,6 +8,7 @@ record count as a bonus.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -46,6 +47,29 @@ SCAN_CHUNK_BYTES = 16 * 1024 * 1024
 _CODEC_EXTENSIONS = (".gz", ".gzip", ".bz2", ".deflate", ".snappy", ".lz4", ".zst", ".xz", ".zip", ".br")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _BLANK_LINE = re.compile(rb"\n[\x00-\x09\x0b-\x20]*\n")
+
+
+class HeadFirst(io.RawIOBase):
+    """A raw stream that replays the bytes already read (``head``) before the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: Any) -> None:
+        self._head, self._stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
 
 
 def _open_stream(path: str) -> Any:

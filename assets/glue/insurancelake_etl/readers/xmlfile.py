@@ -40,4 +40,4 @@ def read_xml(request: ReadRequest) -> ReadResult:
         .option("charset", encoding.charset)
         .load(request.path)
     )
-    return split_corrupt(request, df, describe_xml, encoding)
+    return split_corrupt(request, df, describe_xml, encoding, line_records=False)
