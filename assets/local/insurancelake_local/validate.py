@@ -216,13 +216,16 @@ def _check_dq(path: Path, rel: str, problems: list[Problem], tools: Tools) -> No
     except EtlError as error:
         problems.append(_from_error(error, rel))
         return
+    unreadable = set()
     for ref in model.all_rules():
         for check in (precheck, *tools.checkers):
             problem = check(ref.text)
             if problem is not None:
                 problems.append(_from_error(rule_error(rel, ref, problem), rel))
+                unreadable.add(ref.location)
                 break
-    problems.extend(unknown_rule_columns(tools.root, rel, model))
+    # A rule that does not parse is reported once, by its syntax error.
+    problems.extend(p for p in unknown_rule_columns(tools.root, rel, model) if p.path not in unreadable)
 
 
 CHECKS: dict[str, Callable[[Path, str, list[Problem], Tools], None]] = {
