@@ -17,7 +17,7 @@ from pathlib import Path
 
 from insurancelake_etl.contract import CONTRACT
 from insurancelake_etl.dq.evaluator import DeequEvaluator
-from insurancelake_etl.errors import EtlError
+from insurancelake_etl.errors import explain, one_line
 from insurancelake_etl.job_args import JobArgs
 from insurancelake_etl.jobs import JobResult, load_job
 from insurancelake_etl.metrics import publish_job_metrics
@@ -77,8 +77,9 @@ def run_job(key: str, argv: Sequence[str]) -> JobResult:
     """Parse ``argv`` for contract job ``key``, build the runtime, run the job and commit, and publish the
     run\'s metrics (``insurancelake_etl.metrics``, when ``--metrics_namespace`` is given).
 
-    An engine error is logged as one line (kind and message) and re-raised on Glue, so the job run
-    fails with that message; locally the process exits with status 1.
+    Any failure is logged as one line (kind, file, location, message; a Spark or Python error is first
+    explained as an engine error, :func:`insurancelake_etl.errors.explain`) and re-raised on Glue as
+    that engine error, so the job run fails with that message; locally the process exits with status 1.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     on_glue = glue_available()
@@ -90,10 +91,12 @@ def run_job(key: str, argv: Sequence[str]) -> JobResult:
         result = job.run(args, runtime)
         runtime.commit()
         publish_job_metrics(args.job.values, key, result, time.monotonic() - started)
-    except EtlError as exc:
-        logger.error("%s: %s", type(exc).__name__, exc)
+    except Exception as exc:
+        error = explain(exc)
+        logger.debug("job failed", exc_info=True)
+        logger.error("%s", one_line(error))
         if on_glue:
-            raise
+            raise error from exc
         sys.exit(1)
     logger.info("job result: %s", result)
     return result

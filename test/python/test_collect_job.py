@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -173,14 +174,31 @@ def test_parquet_format_writes_the_hive_layout_under_the_cleanse_bucket(spark, l
 def test_non_numeric_partition_argument_fails_naming_the_argument(spark, lake):
     lake.put_input(CSV)
     # A ValueError, as the reference's int() raises, and a job-argument error with a clear message.
-    with pytest.raises(ValueError, match='--p_month "January": expected a month 1-12') as info:
+    with pytest.raises(ValueError, match=re.escape('--p_month "January" (the month folder of the Collect key): expected a month 1-12')) as info:
         lake.run(spark, p_month="January")
     assert isinstance(info.value, ArgumentValueError)
 
 
 def test_month_out_of_range_fails_before_anything_is_read(spark, lake):
-    with pytest.raises(ArgumentValueError, match='--p_month "13": expected a month 1-12'):
+    with pytest.raises(ArgumentValueError, match=re.escape('--p_month "13" (the month folder of the Collect key): expected a month 1-12')):
         lake.run(spark, p_month="13")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"target_database_name": "Bad Db"}, '--target_database_name "Bad Db" (the database folder of the Collect key): not a valid catalog name: it contains space; allowed: the letters A-Z and a-z, the digits 0-9 and _'),
+        ({"table_name": "Pol+icies#"}, '--table_name "Pol+icies#" (the table folder of the Collect key): not a valid catalog name: it contains "+", "#"; allowed'),
+        ({"table_name": "Policés"}, 'it contains "é" (U+00E9); allowed'),
+        ({"table_name": "2024"}, "it starts with a digit"),
+    ],
+)  # fmt: skip
+def test_names_the_catalog_cannot_hold_fail_before_anything_is_created(spark, lake, overrides, message):
+    lake.put_input(CSV)
+    with pytest.raises(ArgumentValueError, match=re.escape(message)):
+        lake.run(spark, **overrides)
+    assert [p.name for p in (lake.root / "warehouse").iterdir()] == []
+    assert [p.name for p in (lake.root / "cleanse").iterdir()] == []
 
 
 @pytest.mark.parametrize("fmt", ["PARQUET", "ICEBERG"])

@@ -191,3 +191,31 @@ def test_missing_partition_argument_is_a_job_argument_error():
     argv = ["s", *[f"--{name}=x" for name in job.required if name not in ("p_year", "p_month", "p_day")]]
     with pytest.raises(JobArgumentError, match="--p_year, --p_month, --p_day"):
         resolve_job_options(argv, job)
+
+
+def test_failed_consume_says_cleanse_holds_the_new_rows_and_a_rerun_repairs_both(lake):
+    lake.put_sql("spark", "SELECT policy_id, name, year, month, day FROM {source_database_name}.policies")
+    table = lake.run().table
+    consume = f"{lake.db}_consume.policies"
+    assert lake.spark.table(table).count() == 2
+    lake.put_sql("spark", "SELECT policy_id,\n  insured_name, year, month, day\nFROM {source_database_name}.policies")
+    with pytest.raises(ConfigError) as raised:
+        lake.run()
+    message = str(raised.value)
+    assert message.startswith(f"{lake.uri('etl')}/etl/transformation-sql/spark-{lake.db}-policies.sql: line 2, column 3: Spark SQL: [UNRESOLVED_COLUMN")
+    assert "`insured_name`" in message
+    assert message.endswith(
+        f"Consume not updated: Cleanse {lake.db}.policies year=2024/month=01/day=05 holds the new rows; "
+        f"Consume {consume} keeps the previous table; re-run the file to repair both"
+    )
+    assert lake.spark.table(table).columns == ["policy_id", "name", "year", "month", "day"]
+    lake.put_sql("spark", "SELECT policy_id, name, premium, year, month, day FROM {source_database_name}.policies")
+    result = lake.run()
+    assert result.rows_written == 2
+    assert lake.spark.table(result.table).columns == ["policy_id", "name", "premium", "year", "month", "day"]
+
+
+def test_spark_sql_syntax_error_names_the_file_line_and_column_after_a_create_table_prefix(lake):
+    lake.put_sql("spark", "CREATE TABLE other AS\nSELECT policy_id FROM {source_database_name}.policies\nGROUP policy_id")
+    with pytest.raises(ConfigError, match=r"spark-.*\.sql: line 3, column 7: Spark SQL: \[PARSE_SYNTAX_ERROR\] Syntax error at or near 'policy_id'"):
+        lake.run()

@@ -11,9 +11,13 @@ from insurancelake_etl.job_args import CollectArgs, ConsumeArgs, EntityMatchArgs
 from insurancelake_local.runtime import resolve_warehouse
 
 
+NAMES = ("target_database_name", "table_name")
+
+
 def arguments(key: str, **overrides: str) -> dict[str, str]:
     """Every required argument of contract job ``key`` with a recognisable value."""
-    values = {name: f"v-{name}" for name in CONTRACT.job(key).required}
+    # Catalog names may hold only letters, digits and _ (catalog_names.py): v_<name> for those.
+    values = {name: f"v_{name}" if name in NAMES else f"v-{name}" for name in CONTRACT.job(key).required}
     values.update(p_year="2024", p_month="3", p_day="7", txn_bucket="s3://etl", **overrides)
     return values
 
@@ -21,7 +25,7 @@ def arguments(key: str, **overrides: str) -> dict[str, str]:
 def test_collect_arguments_are_typed_once():
     args = CollectArgs.parse_mapping(arguments("collect_to_cleanse", JOB_RUN_ID="jr_1", table_format="parquet"))
     assert args.source.uri == "v-source_bucket/v-source_path/v-base_file_name"
-    assert (args.target.bucket, args.target.database, args.target.table) == ("v-target_bucket", "v-target_database_name", "v-table_name")
+    assert (args.target.bucket, args.target.database, args.target.table) == ("v-target_bucket", "v_target_database_name", "v_table_name")
     assert args.job.partition.path == "year=2024/month=03/day=07"
     assert args.job.run.job_run_id == "jr_1" and args.job.run.execution_id == "v-execution_id"
     assert args.job.tables.hash_value_table == "v-hash_value_table"

@@ -9,6 +9,7 @@ from pyspark.errors import AnalysisException
 from pyspark.sql.types import ArrayType, DoubleType, FloatType, LongType, StringType, StructField, StructType
 
 from insurancelake_etl import mapping
+from insurancelake_etl.errors import ConfigError
 from insurancelake_etl.readers import recommended_input_spec
 
 
@@ -66,6 +67,20 @@ def test_unlisted_fields_are_dropped_and_logged_as_discarded(policies, ctx, capl
     out = mapping.apply_mapping(policies, [row("State", "state")], ctx, strict=False)
     assert out.columns == ["state"]
     assert "discarded unmapped fields ['policy number', 'premium']" in caplog.text.lower()
+
+
+def test_discarded_and_fuzzy_diagnostics_are_printed_on_stdout_as_the_reference_prints_them(spark, ctx, capsys):
+    df = spark.createDataFrame([(1, 2, "x")], ["test_column_1", "Premium", "extra"])
+    mapping.apply_mapping(df, [row("Premium", "premium"), row("1_column_test", "mapped", "90", "token_sort_ratio")], ctx, strict=False)
+    out = capsys.readouterr().out
+    assert "Fuzzy matched '1_column_test' to 'test_column_1' with score 100.0 (threshold 90): mapped" in out
+    assert "Discarded unmapped fields ['extra']" in out
+
+
+def test_two_rows_with_the_same_destname_are_a_config_error_naming_both_lines():
+    rows = [row("A", "policy_id"), row("B", "premium"), row("C", "Policy_ID"), row("D", "null"), row("E", "null")]
+    with pytest.raises(ConfigError, match=r"^m.csv: line 4: DestName 'Policy_ID' is the target of rows 2 and 4; expected each DestName once$"):
+        mapping.check_unique_targets(rows, "m.csv")
 
 
 def test_second_row_for_an_already_mapped_source_is_skipped(policies, ctx):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from insurancelake_etl.errors import ArgumentValueError, JobArgumentError
@@ -30,16 +32,24 @@ def test_the_column_filter_selects_the_same_rows_as_the_sql_filter(spark):
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        (("2024", "13", "1"), '--p_month "13": expected a month 1-12'),
-        (("2024", "jan", "1"), '--p_month "jan": expected a month 1-12'),
-        (("2024", "1", "32"), '--p_day "32": expected a day 1-31'),
-        (("2024", "1", "0"), '--p_day "0": expected a day 1-31'),
-        (("x", "1", "1"), '--p_year "x": expected a year 1-9999'),
+        (("2024", "13", "1"), '--p_month "13" (the month folder of the Collect key): expected a month 1-12'),
+        (("2024", "jan", "1"), '--p_month "jan" (the month folder of the Collect key): expected a month 1-12'),
+        (("2024", "1", "32"), '--p_day "32" (the day folder of the Collect key): expected a day 1-31'),
+        (("2024", "1", "0"), '--p_day "0" (the day folder of the Collect key): expected a day 1-31'),
+        (("x", "1", "1"), '--p_year "x" (the year folder of the Collect key): expected a year 1-9999'),
+        (("20x4", "1", "1"), '--p_year "20x4" (the year folder of the Collect key): expected a year 1-9999'),
+        (("2024", "1", "45"), '--p_day "45" (the day folder of the Collect key): expected a day 1-31'),
+        (("2023", "2", "29"), '--p_day "29" (the day folder of the Collect key): 2023-02 has 28 days'),
+        (("2024", "4", "31"), '--p_day "31" (the day folder of the Collect key): 2024-04 has 30 days'),
     ],
 )
 def test_a_value_out_of_range_names_the_argument(values, message):
-    with pytest.raises(ArgumentValueError, match=message):
+    with pytest.raises(ArgumentValueError, match="^" + re.escape(message) + "$"):
         Partition.parse(*values)
+
+
+def test_a_leap_day_is_a_day():
+    assert Partition.parse("2024", "2", "29").path == "year=2024/month=02/day=29"
 
 
 def test_a_bad_value_is_a_value_error_like_the_reference_and_a_job_argument_error():

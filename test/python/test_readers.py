@@ -142,10 +142,10 @@ def test_repeated_header_names_get_their_position_appended(spark, tmp_path):
     assert read(spark, path).columns == ["Claim AMT0", "x", "Claim AMT2"]
 
 
-def test_short_row_is_padded_with_nulls_in_permissive_mode(spark, tmp_path):
+def test_short_row_fails_the_file_naming_its_line_instead_of_padding_nulls(spark, tmp_path):
     path = text_file(tmp_path, "p.csv", "a,b,c\n1,2,3\n4\n")
-    rows = read(spark, path).orderBy("a").collect()
-    assert tuple(rows[1]) == (4, None, None)
+    with pytest.raises(DataError, match=r"^TestDb/TestTable/p.csv: line 3: has 1 fields; expected 3 like the header"):
+        read(spark, path)
 
 
 def test_non_numeric_value_makes_the_column_a_string(spark, tmp_path):
@@ -200,11 +200,19 @@ def test_json_comments_are_allowed(spark, tmp_path):
     assert read(spark, path).collect()[0].a == 1
 
 
-def test_malformed_json_line_lands_in_corrupt_record(spark, tmp_path):
+def test_malformed_json_line_fails_the_file_naming_its_line(spark, tmp_path):
     path = text_file(tmp_path, "p.json", '{"a": 1}\n{"a": \n')
-    df = read(spark, path).cache()
-    assert "_corrupt_record" in df.columns
-    assert df.filter("_corrupt_record is not null").count() == 1
+    with pytest.raises(DataError, match=r"^TestDb/TestTable/p.json: line 2: not valid JSON"):
+        read(spark, path)
+
+
+def test_malformed_json_line_is_quarantined_without_a_corrupt_record_column(spark, tmp_path):
+    path = text_file(tmp_path, "p.json", '{"a": 1}\n{"a": \n{"a": 3}\n')
+    request = readers.ReadRequest(spark, path.as_uri(), {"bad_records": "quarantine"}, [], "p.json")
+    result = readers.read_input(request)
+    assert result.df.columns == ["a"]
+    assert sorted(r.a for r in result.df.collect()) == [1, 3]
+    assert [(b.line, b.text) for b in result.bad_records] == [(2, '{"a": ')]
 
 
 # ------------------------------------------------------------------------------------ XML

@@ -112,7 +112,25 @@ def test_type_error_says_what_was_found_and_expected():
 
 def test_unknown_top_level_key_is_only_a_warning(caplog):
     spec_schema.validate_spec({"description": "x", "transform_spec": {}}, SPEC_FILE)
-    assert "$.description: unknown top-level key" in caplog.text
+    assert "$.description: unknown key, ignored" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"input_spec": {"strict_schema_maping": True}},
+         "$.input_spec.strict_schema_maping: unknown key 'strict_schema_maping'; did you mean 'strict_schema_mapping'?"),
+        ({"transfrom_spec": {}}, "$.transfrom_spec: unknown key 'transfrom_spec'; did you mean 'transform_spec'?"),
+        ({"input_spec": {"csv": {"delimeter": ";"}}}, "$.input_spec.csv: unexpected key(s) delimeter (did you mean 'delimiter'?)"),
+        ({"transform_spec": {"currency": [{"field": "a", "fromat": "x"}]}},
+         "$.transform_spec.currency[0]: unexpected key(s) fromat (did you mean 'format'?)"),
+        ({"input_spec": {"bad_records": "skip"}}, "$.input_spec.bad_records: \"skip\" is not allowed; expected one of \"fail\", \"quarantine\""),
+    ],
+)  # fmt: skip
+def test_misspelt_keys_are_errors_with_the_key_they_were_meant_to_be(spec, message):
+    with pytest.raises(ConfigError) as raised:
+        spec_schema.validate_spec(spec, SPEC_FILE)
+    assert message in str(raised.value)
 
 
 @pytest.fixture

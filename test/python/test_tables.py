@@ -348,3 +348,34 @@ def test_glue_catalog_repoints_a_partition_and_drops_stale_ones(moto_endpoint):
     table = catalog.get_table(db, "policies")
     assert table.partitions == {("2024", "01", "05"): "s3://x/staging/c"}
     assert table.columns == cols("id:int", "name:string")
+
+
+@pytest.mark.parametrize(("mode", "fails"), [("permissive", False), ("strict", True)])
+def test_glue_table_created_without_a_location_is_updated_or_refused_by_the_schema_policy(spark, tmp_path, moto_endpoint, mode, fails):
+    import boto3
+
+    from insurancelake_etl.runtime.glue_catalog import GlueParquetCatalog
+    from insurancelake_etl.tables.parquet import ParquetWriter
+
+    glue = boto3.client("glue")
+    db = "db" + uuid.uuid4().hex[:8]
+    glue.create_database(DatabaseInput={"Name": db})
+    # As a console user or a crawler may leave it: partitioned, but no StorageDescriptor, so no
+    # Location and no columns.
+    keys = [{"Name": k, "Type": "string"} for k in ("year", "month", "day")]
+    glue.create_table(DatabaseName=db, TableInput={"Name": "policies", "TableType": "EXTERNAL_TABLE", "PartitionKeys": keys})
+    catalog = GlueParquetCatalog(glue)
+    assert (catalog.get_table(db, "policies").columns, catalog.get_table(db, "policies").location) == ([], "")
+
+    df = spark.createDataFrame([(1, "a", "2024", "01", "05")], "id int, name string, year string, month string, day string")
+    request = WriteRequest(db, "policies", (tmp_path / "policies").as_uri(), allow_schema_change=mode)
+    writer = ParquetWriter(spark, catalog)
+    if fails:
+        with pytest.raises(SchemaChangeError):
+            writer.write(df, request)
+        assert "StorageDescriptor" not in glue.get_table(DatabaseName=db, Name="policies")["Table"]
+    else:
+        writer.write(df, request)
+        storage = glue.get_table(DatabaseName=db, Name="policies")["Table"]["StorageDescriptor"]
+        assert [c["Name"] for c in storage["Columns"]] == ["id", "name"]
+        assert storage["Location"] == (tmp_path / "policies").as_uri()

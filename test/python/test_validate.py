@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from insurancelake_local.validate import validate_config
+from insurancelake_local.validate import jvm_sql_parser, validate_config
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "config"
 SPEC = "etl/transformation-spec/SyntheticGeneralData-ClaimData.json"
@@ -33,6 +33,51 @@ def lines(root: Path) -> list[str]:
 
 def test_the_example_configuration_is_valid():
     assert validate_config(EXAMPLES) == []
+
+
+def test_the_example_configuration_is_valid_with_the_jvm_sql_parser(spark):
+    assert validate_config(EXAMPLES, [], jvm_sql_parser(spark)) == []
+
+
+def test_spark_sql_syntax_is_parsed_naming_the_line_after_a_create_table_prefix(spark, config):
+    write(config, "etl/transformation-sql/spark-SyntheticGeneralData-ClaimData.sql",
+          "CREATE TABLE claims AS\nSELECT claim_id FROM syntheticgeneraldata.claimdata WHERE year = {p_year}\nGROUP claim_id\n")
+    found = [p.line() for p in validate_config(config, [], jvm_sql_parser(spark))]
+    assert found == [
+        "etl/transformation-sql/spark-SyntheticGeneralData-ClaimData.sql: line 3, column 7: "
+        "Spark SQL: [PARSE_SYNTAX_ERROR] Syntax error at or near 'claim_id'"
+    ]
+
+
+def test_duplicate_mapping_targets_literal_nulls_and_unknown_dq_columns_are_reported(config):
+    write(config, "etl/transformation-spec/Test-Policies.csv", "SourceName,DestName\na,policy_id\nb,policy_id\n")
+    write(config, "etl/transformation-spec/Test-Other.csv", "SourceName,DestName\na,policy_id\nb,premium\n")
+    write(config, "etl/transformation-spec/Test-Other.json", '{"transform_spec": {"literal": {"note": null}, "currency": [{"field": "premium_usd", "source": "premium"}]}}')
+    write(config, "etl/dq-rules/dq-Test-Other.json",
+          '{"before_transform": {"warn_rules": ["IsComplete \\"premium_usd\\""]}, "after_transform": {"warn_rules": ["IsComplete \\"premium_usd\\"", "ColumnValues \\"polcy_id\\" > 0"]}}')
+    found = lines(config)
+    assert "etl/transformation-spec/Test-Policies.csv: line 3: DestName 'policy_id' is the target of rows 2 and 3; expected each DestName once" in found
+    assert any(f.startswith("etl/transformation-spec/Test-Other.json: $.transform_spec.literal.note: column 'note' has no type") for f in found)
+    dq = [f for f in found if f.startswith("etl/dq-rules/dq-Test-Other.json")]
+    assert [f.split(": column ")[1].split(" is")[0] for f in dq] == ["'premium_usd'", "'polcy_id'"]
+    assert dq[0].startswith("etl/dq-rules/dq-Test-Other.json: $.before_transform.warn_rules[0]: column 'premium_usd' is not produced")
+
+
+def test_lookups_manifest_and_its_files_are_checked(config):
+    write(config, "lookups/lookups.json", '{"value_lookups": [{"file": "gone.json", "source_system": "X"}, {"file": "bad.json", "source_system": "X"}],'
+          ' "multi_lookups": [{"file": "m.csv", "lookup_group": "g", "lookup_columns": ["a", "zz"]}]}')
+    write(config, "lookups/bad.json", '{"col": ["not", "a map"]}')
+    write(config, "lookups/m.csv", "a,b\n1,2\n")
+    found = [f for f in lines(config) if f.startswith("lookups/")]
+    assert found == [
+        "lookups/gone.json: the file is not there; lookups/lookups.json $.value_lookups[0] lists it",
+        "lookups/bad.json: $: lookup 'col': expected an object {original: replacement}",
+        "lookups/m.csv: line 1: lookup column(s) zz not in the CSV header ['a', 'b']",
+    ]
+    write(config, "lookups/lookups.json", '{"value_lookups": [\n  {"file": "x.json",}\n]}')
+    assert [f for f in lines(config) if f.startswith("lookups/")] == [
+        "lookups/lookups.json: line 2, column 21: malformed JSON: Expecting property name enclosed in double quotes"
+    ]
 
 
 def test_a_folder_without_etl_says_what_layout_is_expected(tmp_path: Path):

@@ -69,6 +69,13 @@ def test_a_failing_request_is_answered_and_the_worker_lives_on(worker):
     assert worker("ping")["ok"] is True
 
 
+def test_a_spark_error_is_answered_as_an_engine_error_in_one_line_without_py4j_text(worker):
+    reply = worker("query", sql="SELEC 1")
+    assert reply["ok"] is False and reply["kind"] == "ConfigError"
+    assert reply["error"].startswith("line 1, column 1: Spark SQL: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'")
+    assert "Py4J" not in reply["error"] and "occurred while calling" not in reply["error"]
+
+
 def test_a_job_with_missing_arguments_names_them(worker):
     reply = worker("job", job="collect_to_cleanse", args={"--JOB_NAME": "x"})
     assert reply["ok"] is False

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Self
 
 from .args import as_argv, resolve_job_options
+from .catalog_names import check_catalog_name
 from .config_location import ConfigLocation
 from .contract import CONTRACT
 from .errors import JobArgumentError
@@ -110,6 +111,14 @@ class TableTarget:
     bucket: str
     database: str
     table: str
+
+    @classmethod
+    def checked(cls, bucket: str, database: str, table: str) -> TableTarget:
+        """The target when the catalog can hold both names (:mod:`.catalog_names`); an
+        ArgumentValueError naming the argument otherwise."""
+        check_catalog_name(database, "target_database_name", "database")
+        check_catalog_name(table, "table_name", "table")
+        return cls(bucket, database, table)
 
 
 @dataclass(frozen=True)
@@ -221,7 +230,7 @@ class CollectArgs(ParsedJobArgs, key="collect_to_cleanse", cleanse_bucket=("targ
     """Collect → Cleanse: the collected file and the Cleanse table it goes to."""
 
     source: SourceFile = arguments(SourceFile, "source_bucket", "source_path", "base_file_name")
-    target: TableTarget = arguments(TableTarget, "target_bucket", "target_database_name", "table_name")
+    target: TableTarget = arguments(TableTarget.checked, "target_bucket", "target_database_name", "table_name")
 
 
 @dataclass(frozen=True)

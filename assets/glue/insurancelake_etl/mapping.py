@@ -10,6 +10,7 @@ import copy
 import csv
 import io
 import logging
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, DataType, DoubleType, FloatType, StructType
 
 from .context import JobContext
+from .errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,30 @@ def flatten_schema(schema: StructType) -> dict[str, str]:
 
 def _is_blank(value: Any) -> bool:
     return value is None or str(value).strip() == ""
+
+
+def check_unique_targets(rows: list[dict[str, Any]], file: str) -> None:
+    """A ConfigError when two mapping rows have the same ``DestName`` (``null`` excepted): Spark would
+    make two columns of one name, which no table can hold. Rows are numbered as lines of the CSV
+    file (the header is line 1)."""
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=2):
+        dest = str(row.get("destname") or "").strip()
+        if not dest or dest.lower() == "null":
+            continue
+        first = seen.setdefault(dest.lower(), number)
+        if first != number:
+            raise ConfigError(
+                f"DestName {dest!r} is the target of rows {first} and {number}; expected each DestName once",
+                file=file,
+                location=f"line {number}",
+            )
+
+
+def _say(message: str) -> None:
+    """A mapping diagnostic on stdout and in the job log, where the reference prints it."""
+    sys.stdout.write(message + "\n")
+    logger.info(message)
 
 
 def apply_mapping(df: DataFrame, rows: list[dict[str, Any]], ctx: JobContext, *, strict: bool) -> DataFrame:
@@ -113,9 +139,9 @@ def apply_mapping(df: DataFrame, rows: list[dict[str, Any]], ctx: JobContext, *,
                 continue
             match, score = result[0], result[1]
             passed = score >= int(str(threshold).strip())
-            logger.info(
-                "Fuzzy matched %r to %r with score %s (threshold %s): %s",
-                source, match, score, threshold, "mapped" if passed else "not mapped",
+            _say(
+                f"Fuzzy matched {source!r} to {match!r} with score {score} (threshold {threshold}): "
+                + ("mapped" if passed else "not mapped")
             )
             if not passed:
                 continue
@@ -124,7 +150,7 @@ def apply_mapping(df: DataFrame, rows: list[dict[str, Any]], ctx: JobContext, *,
             if dest.lower() != "null":
                 fuzzy.append(F.col(flat[match]).alias(dest))
 
-    logger.info("Discarded unmapped fields %s", unmapped)
+    _say(f"Discarded unmapped fields {unmapped}")
     out = df.select(*direct, *fuzzy)
     ctx.lineage.update_lineage(out, ctx.dataset, "mapping", map=rows)
     return out

@@ -8,6 +8,7 @@ filter and Column filter, so no caller formats them.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from functools import reduce
 
@@ -18,22 +19,22 @@ from .errors import ArgumentValueError
 
 PARTITION_KEYS: tuple[str, ...] = ("year", "month", "day")
 
-# (argument, what it is, lowest, highest) for each key, in key order.
-_RANGES: tuple[tuple[str, str, int, int], ...] = (
-    ("p_year", "a year", 1, 9999),
-    ("p_month", "a month", 1, 12),
-    ("p_day", "a day", 1, 31),
+# (argument, key, what it is, lowest, highest) for each key, in key order.
+_RANGES: tuple[tuple[str, str, str, int, int], ...] = (
+    ("p_year", "year", "a year", 1, 9999),
+    ("p_month", "month", "a month", 1, 12),
+    ("p_day", "day", "a day", 1, 31),
 )
 
 
-def _number(raw: str, argument: str, what: str, low: int, high: int) -> int:
+def _number(raw: str, argument: str, key: str, what: str, low: int, high: int) -> int:
     """``int(raw)`` within ``low``–``high``; an ArgumentValueError naming the argument otherwise."""
     try:
-        value = int(raw)
+        value = int(raw) if raw.strip().isdigit() else low - 1
     except ValueError:
         value = low - 1
     if not low <= value <= high:
-        raise ArgumentValueError(f'--{argument} "{raw}": expected {what} {low}-{high}')
+        raise ArgumentValueError(f'--{argument} "{raw}" (the {key} folder of the Collect key): expected {what} {low}-{high}')
     return value
 
 
@@ -50,6 +51,11 @@ class Partition:
         """The partition of the three job arguments; a value that is not a number in range (a month
         1-12, a day 1-31, a year 1-9999) raises :class:`ArgumentValueError` naming the argument."""
         year, month, day = (_number(raw, *spec) for raw, spec in zip((p_year, p_month, p_day), _RANGES, strict=True))
+        if day > calendar.monthrange(year, month)[1]:
+            raise ArgumentValueError(
+                f'--p_day "{p_day}" (the day folder of the Collect key): {year}-{month:02} has '
+                f"{calendar.monthrange(year, month)[1]} days"
+            )
         return cls(str(year), f"{month:02}", f"{day:02}")
 
     @property

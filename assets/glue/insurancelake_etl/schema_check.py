@@ -8,6 +8,7 @@ read with :mod:`importlib.resources`, so this works from the zip Glue gets as we
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -102,8 +103,10 @@ def describe(error: ValidationError) -> tuple[str, str]:
         return json_path(path), f"missing required key {name!r}; expected {_shape(schema)}"
     if validator == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
-        allowed = ", ".join(schema.get("properties", {}))
-        return json_path(path), f"unexpected key(s) {', '.join(extra)}; allowed keys: {allowed}"
+        known = list(schema.get("properties", {}))
+        hints = [f"did you mean {close[0]!r}?" for close in (difflib.get_close_matches(e, known, n=1) for e in extra) if close]
+        hint = f" ({' '.join(hints)})" if hints else ""
+        return json_path(path), f"unexpected key(s) {', '.join(extra)}{hint}; allowed keys: {', '.join(known)}"
     if validator == "propertyNames" or "propertyNames" in error.relative_schema_path:
         # An object key that breaks propertyNames: the error is about the key, not a value.
         return json_path([*path, error.instance]), f"invalid key {error.instance!r}; expected {_shape(schema)}"

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import argparse
 import copy
+import difflib
 import hashlib
 import json
 import logging
 import re
 import sys
 from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +59,35 @@ INPUT_SPEC_BASE: dict[str, Any] = {
 
 
 def input_spec_schema() -> dict[str, Any]:
-    """The ``input_spec`` schema: the base keys plus every registered reader's sections."""
+    """The ``input_spec`` schema: the base keys, the keys every reader honours (``bad_records``,
+    ``encoding``) plus every registered reader's sections. Other keys stay allowed (the reference
+    ignores them, §13.2); :func:`validate_spec` rejects the ones that look like a misspelt key."""
+    from .readers.bad_records import INPUT_SPEC_KEYS
     from .readers.registry import input_spec_sections
 
     return {
         "type": "object",
         "description": "How to read the input file and how to treat the Cleanse table (reference §13.2).",
-        "properties": {**copy.deepcopy(INPUT_SPEC_BASE), **copy.deepcopy(input_spec_sections())},
+        "properties": {
+            **copy.deepcopy(INPUT_SPEC_BASE),
+            **copy.deepcopy(INPUT_SPEC_KEYS),
+            **_closed(copy.deepcopy(input_spec_sections())),
+        },
     }
+
+
+def _closed(node: Any) -> Any:
+    """``node`` with ``additionalProperties: false`` on every object schema that lists its
+    ``properties`` and says nothing else about other keys: a misspelt option is an error, not
+    silently ignored."""
+    if isinstance(node, dict):
+        out = {key: _closed(value) for key, value in node.items()}
+        if "properties" in out and not {"additionalProperties", "patternProperties"} & out.keys():
+            out["additionalProperties"] = False
+        return out
+    if isinstance(node, list):
+        return [_closed(item) for item in node]
+    return node
 
 
 KNOWN_TOP_LEVEL = ("$schema", "input_spec", "transform_spec")
@@ -100,7 +123,7 @@ def build_schema(*, user: bool = True) -> dict[str, Any]:
         definition = definitions[key]
         def_name = f"transform.{definition.name}"
         if def_name not in defs:
-            fragment = _rewrite_refs(copy.deepcopy(definition.schema), f"#/$defs/{def_name}")
+            fragment = _closed(_rewrite_refs(copy.deepcopy(definition.schema), f"#/$defs/{def_name}"))
             if definition.doc and "description" not in fragment:
                 fragment["description"] = definition.doc
             defs[def_name] = fragment
@@ -202,14 +225,31 @@ def validate_spec(spec: Any, spec_file: str) -> None:
             file=spec_file,
             location="$",
         )
-    for key in spec:
-        if key not in KNOWN_TOP_LEVEL:
-            logger.warning("%s: $.%s: unknown top-level key, ignored", spec_file, key)
+    _unknown_keys(spec, KNOWN_TOP_LEVEL, "$", spec_file)
+    input_spec = spec.get("input_spec")
+    if isinstance(input_spec, dict):
+        _unknown_keys(input_spec, list(input_spec_schema()["properties"]), "$.input_spec", spec_file)
     transform_spec = spec.get("transform_spec")
     if isinstance(transform_spec, dict):
         for key in transform_spec:
             lookup(key, spec_file=spec_file)
     check(_validator(), spec, spec_file)
+    if isinstance(input_spec, dict) and "encoding" in input_spec:
+        from .readers.text_encoding import declared
+
+        declared(input_spec, spec_file)
+
+
+def _unknown_keys(section: dict[str, Any], known: Sequence[str], path: str, spec_file: str) -> None:
+    """Keys the reference ignores (§13.2): a ConfigError for one that looks like a misspelt known key
+    (``strict_schema_maping``), a warning for the others."""
+    for key in section:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+        if close:
+            raise ConfigError(f"unknown key {key!r}; did you mean {close[0]!r}?", file=spec_file, location=f"{path}.{key}")
+        logger.warning("%s: %s.%s: unknown key, ignored", spec_file, path, key)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,11 +21,19 @@ if TYPE_CHECKING:
 @dataclass
 class JobResult:
     """What a job did: rows read, written and quarantined, the table (``db.tbl``) it wrote and, for a
-    partition write, the partition's path and the Spark SQL filter that selects it."""
+    partition write, the partition's path and the Spark SQL filter that selects it.
+
+    The counts add up: ``rows_read = rows_written + rows_quarantined + rows_filtered``.
+    ``rows_read`` counts every record of the input, bad ones included; ``rows_quarantined`` the rows
+    written to quarantine tables (``rows_bad`` of them at read, the rest by data-quality rules);
+    ``rows_filtered`` the rows the transforms removed (``filterrows``), net of rows they added
+    (``expandpolicymonths``, ``jsonexpandarray``), so it is what is left after the other three."""
 
     rows_read: int = 0
     rows_written: int = 0
     rows_quarantined: int = 0
+    rows_bad: int = 0
+    rows_filtered: int = 0
     table: str | None = None
     partition: str | None = None
     partition_filter: str | None = None

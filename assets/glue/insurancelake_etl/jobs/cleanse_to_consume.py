@@ -16,7 +16,7 @@ from typing import Any
 from ..transform_modules import load_for_job
 from .. import config
 from ..context import JobContext
-from ..errors import ConfigError
+from ..errors import ConfigError, EtlError, explained, with_consequence
 from ..job_args import ConsumeArgs
 from ..lineage import LineageRecorder, make_lineage
 from ..quality_hooks import make_data_quality
@@ -53,6 +53,22 @@ def substitute(sql: str, data: dict[str, Any], file: str) -> str:
         ) from exc
     except (IndexError, ValueError) as exc:
         raise ConfigError(f"cannot substitute variables: {exc} (write literal braces as {{{{ and }}}})", file=file) from exc
+
+
+def sql_line_offset(raw_sql: str, query: str) -> int:
+    """How many lines of the SQL file come before the query Spark parses (after ``CREATE TABLE x AS``)."""
+    start = raw_sql.find(query[:80]) if query else -1
+    return raw_sql.count("\n", 0, start) if start > 0 else 0
+
+
+def _not_updated(args: ConsumeArgs, target_db: str, target_table: str) -> str:
+    """What a failed Consume step leaves: the Cleanse partition the Collect run wrote, the old Consume table."""
+    cleanse = f"{args.source.database}.{args.source.table}".lower()
+    consume = f"{target_db}.{target_table}".lower()
+    return (
+        f"Consume not updated: Cleanse {cleanse} {args.job.partition.path} holds the new rows; Consume {consume} "
+        "keeps the previous table; re-run the file to repair both"
+    )
 
 
 def run(
@@ -100,6 +116,7 @@ def run(
     # 3. Spark SQL.
     spark_sql, spark_uri = config.load_sql(job.config, "spark", source_db, table)
     if spark_sql is not None:
+        raw_sql = spark_sql
         target_table, spark_sql = table_override(spark_sql, table)
         substitution["target_table"] = target_table
         spark_sql = spark_sql.strip()
@@ -108,19 +125,25 @@ def run(
         spark.conf.set("spark.sql.mapKeyDedupPolicy", "LAST_WIN")
         spark.conf.set("spark.sql.hive.convertMetastoreParquet", "false")
         query = substitute(spark_sql, substitution, spark_uri)
-        with writer.sql_scope():
-            df = spark.sql(query)
-            recorder.update_lineage(df, ctx.dataset, "sparksql", info=spark_sql)
-            df = quality.run(df, "after_sparksql")
-            recorder.update_lineage(df, ctx.dataset, "numericaudit")
-            df = df.cache()
-            rows = df.count()
         location = f"{args.target.bucket}/{source_db}/{target_table}"
         try:
-            writer.write(df, WriteRequest(target_db, target_table, location, allow_schema_change="permissive", replace="table"))
-        finally:
-            df.unpersist()
-            quality.release()
+            # SQL errors name the SQL file and the line in it (the query starts after any
+            # CREATE TABLE ... AS prefix).
+            with explained(file=spark_uri, sql_line_offset=sql_line_offset(raw_sql, spark_sql)):
+                with writer.sql_scope():
+                    df = spark.sql(query)
+                    recorder.update_lineage(df, ctx.dataset, "sparksql", info=spark_sql)
+                    df = quality.run(df, "after_sparksql")
+                    recorder.update_lineage(df, ctx.dataset, "numericaudit")
+                    df = df.cache()
+                    rows = df.count()
+                try:
+                    writer.write(df, WriteRequest(target_db, target_table, location, allow_schema_change="permissive", replace="table"))
+                finally:
+                    df.unpersist()
+                    quality.release()
+        except EtlError as error:
+            raise with_consequence(error, _not_updated(args, target_db, target_table)) from error
         result.rows_read = rows
         result.rows_written = rows
         result.rows_quarantined = quality.quarantined

@@ -11,11 +11,12 @@ import logging
 from typing import Any
 
 from pyspark.sql import DataFrame
+from pyspark.sql.types import NullType
 
 from .. import config, mapping, objectstore
 from ..catalog import default_allow_schema_change, validate_mode
 from ..context import JobContext
-from ..errors import DataError
+from ..errors import ConfigError, DataError, explained
 from ..job_args import CollectArgs
 from ..lineage import LineageRecorder, NoLineage, make_lineage
 from ..quality_hooks import DataQuality, make_data_quality
@@ -25,6 +26,7 @@ from ..tables import Fault, TableWriter, WriteRequest
 from ..transform_modules import attributed_failure, load_for_job
 from ..transforms import run_transforms
 from . import JobResult
+from .read_quarantine import write_read_quarantine
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ def run(args: CollectArgs, runtime: Runtime, *, lineage: LineageRecorder | None 
     # 5-7. Spec (validated), mapping and DQ rules; absent files keep their reference meaning (D1).
     job_config = config.load_job_config(job.config, args.target.database, args.target.table)
     mode = validate_mode(job_config.input_spec.get("allow_schema_change", default_mode), job_config.spec_file)
+    mapping.check_unique_targets(job_config.mapping_rows, job_config.mapping_file)
 
     ctx = JobContext(
         spark=runtime.spark,
@@ -63,13 +66,16 @@ def run(args: CollectArgs, runtime: Runtime, *, lineage: LineageRecorder | None 
     evaluator = functools.partial(runtime.dq_evaluator, job.engine.dq_evaluator)
     quality = make_data_quality(job_config.dq_rules, ctx.for_file(job_config.dq_file), writer, evaluator)
     try:
-        return _steps(args, ctx, job_config, writer, cached, quality, mode)
-    except Exception as error:
-        # A user's pandas UDF fails when the write runs it; name its transform key and module.
-        failure = attributed_failure(error, job_config.transform_spec)
-        if failure is None:
-            raise
-        raise failure from error
+        # Spark and Python failures become engine errors naming the file (no Py4J wrapper text);
+        # a user's pandas UDF fails when the write runs it, so its transform key and module are named.
+        with explained(file=f"{args.source.path}/{args.source.name}"):
+            try:
+                return _steps(args, ctx, job_config, writer, cached, quality, mode)
+            except Exception as error:
+                failure = attributed_failure(error, job_config.transform_spec)
+                if failure is None:
+                    raise
+                raise failure from error
     finally:
         quality.release()
         for frame in cached:
@@ -92,8 +98,11 @@ def _steps(
     recorder = ctx.lineage
     input_path = args.source.uri
 
-    read = read_input(ReadRequest(ctx.spark, input_path, input_spec, job_config.mapping_rows, input_path))
+    # Messages name the file by its Collect key (<database>/<table>/<file>), as the user put it.
+    label = f"{args.source.path}/{args.source.name}"
+    read = read_input(ReadRequest(ctx.spark, input_path, input_spec, job_config.mapping_rows, label))
     df = read.df
+    _check_column_names(df, label)
     # 9. Cache, lineage. The input is cached when more than the write reads it: lineage's counts,
     # before_transform DQ rules, or the row count (unless the reader knew it without a pass, see
     # readers.delimited). Otherwise the write is the only pass over the file.
@@ -103,9 +112,11 @@ def _steps(
     recorder.update_lineage(df, ctx.dataset, "read", info={"format": args.source.extension, "path": input_path})
     recorder.update_lineage(df, ctx.dataset, "numericaudit")
     # 10. Empty input aborts before anything else.
-    rows_read = read.rows if read.rows is not None else df.count()
-    if rows_read == 0:
-        raise DataError("No rows of data in source file; aborting", file=input_path)
+    rows_good = read.rows if read.rows is not None else df.count()
+    if rows_good == 0:
+        more = f" ({len(read.bad_records)} bad records)" if read.bad_records else ""
+        raise DataError(f"No rows of data in source file{more}; aborting", file=label)
+    rows_read = rows_good + len(read.bad_records)
 
     # 11. Schema mapping, or clean names and recommend a mapping.
     if "fixed" not in input_spec:
@@ -149,20 +160,56 @@ def _steps(
         description=input_spec.get("table_description"),
         shuffle=False,
     )
+    _check_typed(df, job_config.transform_spec, ctx.spec_file)
     table = writer.table_name(target.database, target.table)
+    write_read_quarantine(ctx, writer, read.bad_records, input_path)
     rows_written = writer.write(df, request)
     if rows_written is None:
         rows_written = writer.spark.table(table).where(partition.sql_filter()).count()
+    rows_quarantined = quality.quarantined + len(read.bad_records)
     result = JobResult(
         rows_read=rows_read,
         rows_written=rows_written,
-        rows_quarantined=quality.quarantined,
+        rows_quarantined=rows_quarantined,
+        rows_bad=len(read.bad_records),
+        rows_filtered=rows_read - rows_written - rows_quarantined,
         table=table,
         partition=partition.path,
         partition_filter=partition.sql_filter(),
     )
     logger.info("collect_to_cleanse wrote %d rows to %s %s", rows_written, result.table, result.partition)
     return result
+
+
+def _check_column_names(df: DataFrame, label: str) -> None:
+    """A DataError for a column without a name (a header cell of spaces): no catalog can hold it."""
+    for position, name in enumerate(df.columns, start=1):
+        if not name.strip():
+            raise DataError(
+                f"header cell {position} is blank ({name!r}); expected every column to have a name",
+                file=label,
+                location="line 1",
+            )
+
+
+def _check_typed(df: DataFrame, transform_spec: dict[str, Any], spec_file: str) -> None:
+    """A ConfigError for a column whose type is null (no table format can store it), naming the
+    ``literal`` entry that made it when there is one."""
+    untyped = [f.name for f in df.schema.fields if isinstance(f.dataType, NullType)]
+    if not untyped:
+        return
+    column = untyped[0]
+    origin = next(
+        (key for key, value in transform_spec.items() if key.split(":")[0] == "literal" and isinstance(value, dict) and column in value),
+        None,
+    )
+    made_by = f" (transform {origin!r} sets it to null)" if origin else ""
+    raise ConfigError(
+        f"column {column!r} has no type: every value is null{made_by}; expected a typed value (e.g. \"\" or 0) "
+        f"or a changetype entry giving {column!r} a type",
+        file=spec_file,
+        location=f"$.transform_spec.{origin}.{column}" if origin else None,
+    )
 
 
 def _has_rules(dq_rules: dict[str, Any], stage: str) -> bool:

@@ -8,9 +8,11 @@ record count as a bonus.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator, Mapping
+from itertools import repeat
 from typing import Any
 
 from .. import objectstore
@@ -47,18 +49,49 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _BLANK_LINE = re.compile(rb"\n[\x00-\x09\x0b-\x20]*\n")
 
 
+class HeadFirst(io.RawIOBase):
+    """A raw stream that replays the bytes already read (``head``) before the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: Any) -> None:
+        self._head, self._stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
 def _open_stream(path: str) -> Any:
     """A binary stream of the file at ``path`` (``file://``, a plain path or ``s3://``), else None."""
+    opened = open_input(path)
+    return None if opened is None else opened[0]
+
+
+def open_input(path: str) -> tuple[Any, int] | None:
+    """A binary stream of the file at ``path`` (``file://``, a plain path or ``s3://``) and its size in
+    bytes, else None (absent, unreadable or another scheme: Spark reports it when it reads)."""
     if objectstore.is_s3(path):
         bucket, key = objectstore._split_s3(path)
         try:
-            return objectstore.s3_client().get_object(Bucket=bucket, Key=key)["Body"]
+            response = objectstore.s3_client().get_object(Bucket=bucket, Key=key)
         except Exception:  # absent or unreadable: Spark reports it when it reads
             return None
+        return response["Body"], int(response.get("ContentLength") or 0)
     if "://" in path and not path.startswith("file:"):
         return None
     local = objectstore._local_path(path)
-    return open(local, "rb") if local.is_file() else None
+    return (open(local, "rb"), local.stat().st_size) if local.is_file() else None
 
 
 def _chunks(stream: Any, size: int) -> Iterator[bytes]:
@@ -80,19 +113,32 @@ def _chunks(stream: Any, size: int) -> Iterator[bytes]:
 
 
 def single_line_records(path: str, options: Mapping[str, str]) -> int | None:
-    """The number of records (data lines) of the delimited file at ``path`` when it parses to the
-    same records line by line as with ``multiLine=true`` under ``options`` (the conditions are
-    listed above this function), else None."""
-    found = _scan_lines(path, options)
+    """The number of records (data lines) of the delimited UTF-8 file at ``path`` when it parses to
+    the same records line by line as with ``multiLine=true`` under ``options`` (the conditions are
+    listed above this function) and every line has the header's number of fields, else None."""
+    if os.path.splitext(path)[1].lower() in _CODEC_EXTENSIONS:
+        return None
+    stream = _open_stream(path)
+    if stream is None:
+        return None
+    try:
+        return line_records(stream, options, "utf-8")
+    finally:
+        stream.close()
+
+
+def line_records(stream: Any, options: Mapping[str, str], codec: str) -> int | None:
+    """:func:`single_line_records` of an open binary stream of text in ``codec`` (one that encodes
+    ASCII as itself); None as soon as one condition fails, or a line does not decode, holds a NUL
+    byte or has another number of fields than the first line."""
+    found = _scan_lines(stream, options, codec)
     if found is None:
         return None
     return max(found - 1, 0) if options.get("header") == "true" else found
 
 
-def _scan_lines(path: str, options: Mapping[str, str]) -> int | None:
+def _scan_lines(stream: Any, options: Mapping[str, str], codec: str) -> int | None:
     """The file's line count when line mode is equivalent, else None."""
-    if os.path.splitext(path)[1].lower() in _CODEC_EXTENSIONS:
-        return None
     delimiter, quote, escape = options["delimiter"], options["quote"], options["escape"]
     if len(quote) > 1 or len(escape) > 1 or not delimiter or "\\" in delimiter:
         return None
@@ -103,6 +149,7 @@ def _scan_lines(path: str, options: Mapping[str, str]) -> int | None:
         return None
     escape_byte = escape.encode("utf-8") if escape != quote else None
     single = len(delimiter) == 1 and ord(delimiter) < 128 and delimiter not in "\r\n"
+    delimiter_bytes = delimiter.encode(codec)
     quoted_field = None
     if single:
         q, d = re.escape(quote_byte), re.escape(delimiter.encode("ascii"))
@@ -110,47 +157,61 @@ def _scan_lines(path: str, options: Mapping[str, str]) -> int | None:
         quoted_field = re.compile(q + rb"(?<=[\n" + d + rb"]" + q + rb")(?:[^\n" + q + rb"]++|" + q + q + rb")*" + q
                                   + rb"(?=[\n" + d + rb"])")  # fmt: skip
     header = options.get("header") == "true"
-    stream = _open_stream(path)
-    if stream is None:
-        return None
-    try:
-        first = True
-        header_line = b""
-        header_seen = 0
-        crlf: bool | None = None
-        lines = 0
-        for chunk in _chunks(stream, SCAN_CHUNK_BYTES):
-            if first:
-                if chunk.startswith(_BOMS):
-                    return None
-                first_end = chunk.find(b"\n")
-                crlf = first_end > 0 and chunk[first_end - 1 : first_end] == b"\r"
-                header_line = chunk[: first_end if first_end >= 0 else len(chunk)]
-                header_line = header_line[:-1] if crlf else header_line
-                # Overlapping matches: a header repeated on the next line must count too.
-                header_pattern = re.compile(rb"(?<=\n)" + re.escape(header_line) + rb"(?=\n)")
-            carriage = chunk.count(b"\r")
-            if crlf:
-                if not carriage == chunk.count(b"\r\n") == chunk.count(b"\n"):
-                    return None
-                chunk = chunk.replace(b"\r\n", b"\n")
-            elif carriage:
+    first = True
+    header_line = b""
+    header_seen = 0
+    crlf: bool | None = None
+    lines = 0
+    fields = 0
+    for chunk in _chunks(stream, SCAN_CHUNK_BYTES):
+        if first:
+            if chunk.startswith(_BOMS):
                 return None
-            text = b"\n" + chunk + (b"" if chunk.endswith(b"\n") else b"\n")
-            if _BLANK_LINE.search(text):
+            first_end = chunk.find(b"\n")
+            crlf = first_end > 0 and chunk[first_end - 1 : first_end] == b"\r"
+            header_line = chunk[: first_end if first_end >= 0 else len(chunk)]
+            header_line = header_line[:-1] if crlf else header_line
+            # Overlapping matches: a header repeated on the next line must count too.
+            header_pattern = re.compile(rb"(?<=\n)" + re.escape(header_line) + rb"(?=\n)")
+        # Bytes the codec cannot decode and NUL bytes (binary content) are bad records: the full
+        # scan (record_check) finds and names them.
+        if b"\x00" in chunk:
+            return None
+        try:
+            chunk.decode(codec)
+        except UnicodeDecodeError:
+            return None
+        carriage = chunk.count(b"\r")
+        if crlf:
+            if not carriage == chunk.count(b"\r\n") == chunk.count(b"\n"):
                 return None
-            if header:
-                header_seen += sum(1 for _ in header_pattern.finditer(text))
-                if header_seen > 1:
-                    return None
-            if escape_byte is not None and escape_byte in text:
+            chunk = chunk.replace(b"\r\n", b"\n")
+        elif carriage:
+            return None
+        text = b"\n" + chunk + (b"" if chunk.endswith(b"\n") else b"\n")
+        if _BLANK_LINE.search(text):
+            return None
+        if header:
+            header_seen += sum(1 for _ in header_pattern.finditer(text))
+            if header_seen > 1:
                 return None
-            if quote_byte in text:
-                if quoted_field is None or quote_byte in quoted_field.sub(b"", text):
-                    return None
-            lines += text.count(b"\n") - 1
-            first = False
-        return None if first else lines
-    finally:
-        stream.close()
-
+        if escape_byte is not None and escape_byte in text:
+            return None
+        unquoted = text
+        if quote_byte in text:
+            if quoted_field is None:
+                return None
+            unquoted = quoted_field.sub(b"", text)
+            if quote_byte in unquoted:
+                return None
+        # Every line must have the first line's number of fields (Spark would pad a short line with
+        # nulls and drop the extra fields of a long one). Quoted fields are gone from ``unquoted``, so
+        # every delimiter left separates two fields.
+        counts = set(map(bytes.count, unquoted[1:-1].split(b"\n"), repeat(delimiter_bytes)))
+        if first:
+            fields = unquoted[1:].split(b"\n", 1)[0].count(delimiter_bytes)
+        if counts != {fields}:
+            return None
+        lines += text.count(b"\n") - 1
+        first = False
+    return None if first else lines

@@ -18,6 +18,8 @@ from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 
+from .bad_records import BadRecord
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,10 +52,12 @@ class ReadRequest:
 
 @dataclass(frozen=True)
 class ReadResult:
-    """The rows read, and their number when the reader knows it without a Spark pass."""
+    """The rows read, and their number when the reader knows it without a Spark pass; the bad records
+    left out of ``df`` under ``bad_records: "quarantine"`` (under ``fail`` a bad record raises)."""
 
     df: DataFrame
     rows: int | None = None
+    bad_records: tuple[BadRecord, ...] = ()
 
 
 ReadFunc = Callable[[ReadRequest], ReadResult]

@@ -1,7 +1,14 @@
-"""XML input (reference §13.6) through spark-xml."""
+"""XML input (reference §13.6) through spark-xml.
+
+A row element Spark cannot parse is a bad record (:mod:`.corrupt_records`), never a
+``_corrupt_record`` column in the Cleanse table.
+"""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ElementTree
+
+from .corrupt_records import look_at_head, split_corrupt
 from .registry import ReadRequest, ReadResult, reader
 
 SECTIONS = {
@@ -13,13 +20,24 @@ SECTIONS = {
 }
 
 
+def describe_xml(text: str) -> str:
+    """What is wrong with one XML row element's text."""
+    try:
+        ElementTree.fromstring(text)  # noqa: S314 - parses a string already read, no entities are fetched
+    except ElementTree.ParseError as error:
+        return f"malformed XML record: {error}"
+    return "Spark cannot read the XML record"
+
+
 @reader("xml", order=40, matches=lambda extension, input_spec: extension == ".xml", sections=SECTIONS)
 def read_xml(request: ReadRequest) -> ReadResult:
     """XML rows by ``row_tag`` (default ``row``)."""
+    encoding = look_at_head(request)
     df = (
         request.spark.read.format("xml")
         .option("rowTag", request.section("xml").get("row_tag") or "row")
         .option("mode", "PERMISSIVE")
+        .option("charset", encoding.charset)
         .load(request.path)
     )
-    return ReadResult(df)
+    return split_corrupt(request, df, describe_xml, encoding, line_records=False)

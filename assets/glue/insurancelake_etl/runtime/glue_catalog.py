@@ -59,12 +59,17 @@ class GlueParquetCatalog:
         paginator = self.glue.get_paginator("get_partitions")
         for page in paginator.paginate(DatabaseName=database.lower(), TableName=name.lower()):
             for part in page["Partitions"]:
-                partitions[tuple(part["Values"])] = part["StorageDescriptor"]["Location"]
+                partitions[tuple(part["Values"])] = part.get("StorageDescriptor", {}).get("Location", "")
+        # A table created elsewhere (the console, a crawler, CREATE TABLE without LOCATION) may have no
+        # StorageDescriptor or Location: it reads as a table without columns, so the write's schema
+        # policy decides (permissive: the columns are set; strict: a schema-change error), as the
+        # reference does.
+        storage = table.get("StorageDescriptor") or {}
         return TableDef(
             database=table["DatabaseName"],
             name=table["Name"],
-            location=table["StorageDescriptor"]["Location"],
-            columns=table["StorageDescriptor"]["Columns"],
+            location=storage.get("Location", ""),
+            columns=storage.get("Columns", []),
             partition_keys=table.get("PartitionKeys", []),
             description=table.get("Description"),
             partitions=partitions,

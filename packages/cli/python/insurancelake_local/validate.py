@@ -29,8 +29,12 @@ from insurancelake_etl import config, objectstore
 from insurancelake_etl.contract import CONTRACT, FilePattern
 from insurancelake_etl.dq.rules import DqRules, SyntaxProblem, precheck, rule_error
 from insurancelake_etl.entity_match.spec import validate as validate_entity_match
-from insurancelake_etl.errors import EtlError
-from insurancelake_etl.mapping_file import check_mapping_schema
+from insurancelake_etl.errors import EtlError, sql_error
+from insurancelake_etl.jobs.cleanse_to_consume import sql_line_offset, table_override
+from insurancelake_etl.mapping import check_unique_targets
+from insurancelake_etl.mapping_file import check_mapping_schema, parse_mapping_csv
+
+from .validate_columns import check_lookups, unknown_rule_columns
 from insurancelake_etl.schema_check import problems as schema_problems
 from insurancelake_etl.schema_check import shipped_validator
 
@@ -57,6 +61,32 @@ class Problem:
 
 
 RuleChecker = Callable[[str], SyntaxProblem | None]
+# Parses one Spark SQL text; the parser's error message, or None when it parses.
+SqlParser = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Tools:
+    """What the checks may use besides the file: the folder, DQDL checkers and a Spark SQL parser."""
+
+    root: Path
+    checkers: list[RuleChecker]
+    sql_parser: SqlParser | None = None
+
+
+def jvm_sql_parser(spark: Any) -> SqlParser:
+    """Spark's own SQL parser (parse only: no table or column is looked up)."""
+    parser = spark._jsparkSession.sessionState().sqlParser()
+
+    def parse(sql: str) -> str | None:
+        try:
+            parser.parsePlan(sql)
+        except Exception as error:  # noqa: BLE001 - a Py4J error carrying the ParseException
+            java = getattr(error, "java_exception", None)
+            return str(java.getMessage()) if java is not None else str(error)
+        return None
+
+    return parse
 
 
 def _alternatives(words: list[str]) -> str:
@@ -110,27 +140,37 @@ def _check_schema(kind: str, value: dict[str, Any], rel: str, problems: list[Pro
     return not found
 
 
-def _check_spec(path: Path, rel: str, problems: list[Problem], checkers: list[RuleChecker]) -> None:
+def _check_spec(path: Path, rel: str, problems: list[Problem], tools: Tools) -> None:
     try:
-        config.load_spec(path.as_uri())
+        spec = config.load_spec(path.as_uri())
+    except EtlError as error:
+        problems.append(_from_error(error, rel))
+        return
+    for key, value in (spec.get("transform_spec") or {}).items():
+        if key.split(":")[0] == "literal" and isinstance(value, dict):
+            for column, literal in value.items():
+                if literal is None:
+                    problems.append(Problem(rel, f"$.transform_spec.{key}.{column}", (
+                        f"column {column!r} has no type: every value is null (transform {key!r} sets it to null); "
+                        f"expected a typed value (e.g. \"\" or 0) or a changetype entry giving {column!r} a type")))
+
+
+def _check_mapping(path: Path, rel: str, problems: list[Problem], tools: Tools) -> None:
+    try:
+        text = objectstore.read_text(path.as_uri()) or ""
+        check_mapping_schema(text, path.as_uri())
+        check_unique_targets(parse_mapping_csv(text, rel), rel)
     except EtlError as error:
         problems.append(_from_error(error, rel))
 
 
-def _check_mapping(path: Path, rel: str, problems: list[Problem], checkers: list[RuleChecker]) -> None:
-    try:
-        check_mapping_schema(objectstore.read_text(path.as_uri()) or "", path.as_uri())
-    except EtlError as error:
-        problems.append(_from_error(error, rel))
-
-
-def _check_dependent(path: Path, rel: str, problems: list[Problem], checkers: list[RuleChecker]) -> None:
+def _check_dependent(path: Path, rel: str, problems: list[Problem], tools: Tools) -> None:
     value = _json_object(path, rel, problems)
     if value is not None:
         _check_schema("dependent", value, rel, problems)
 
 
-def _check_entity_match(path: Path, rel: str, problems: list[Problem], checkers: list[RuleChecker]) -> None:
+def _check_entity_match(path: Path, rel: str, problems: list[Problem], tools: Tools) -> None:
     value = _json_object(path, rel, problems)
     if value is None:
         return
@@ -140,7 +180,7 @@ def _check_entity_match(path: Path, rel: str, problems: list[Problem], checkers:
         problems.append(_from_error(error, rel))
 
 
-def _check_sql(path: Path, rel: str, problems: list[Problem], checkers: list[RuleChecker]) -> None:
+def _check_sql(path: Path, rel: str, problems: list[Problem], tools: Tools) -> None:
     text = path.read_text(encoding="utf-8-sig")
     if not text.strip():
         problems.append(Problem(rel, "", "the SQL file is empty; the job would fail (delete it or write the query)"))
@@ -151,13 +191,23 @@ def _check_sql(path: Path, rel: str, problems: list[Problem], checkers: list[Rul
         problems.append(Problem(rel, "", f"cannot substitute variables: {error} (write literal braces as {{{{ and }}}})"))
         return
     available = ", ".join(sorted(SQL_VARIABLES))
+    unknown = False
     for name in fields:
         base = re.split(r"[.\[]", name, maxsplit=1)[0]
         if base not in SQL_VARIABLES:
+            unknown = True
             problems.append(Problem(rel, f"{{{name}}}", f"unknown substitution variable; available: {available}"))
+    if tools.sql_parser is not None and not unknown and path.name.startswith("spark-"):
+        _, query = table_override(text, "")
+        query = query.strip()
+        placeholder = {name: "x1" for name in SQL_VARIABLES}
+        message = tools.sql_parser(query.format(**placeholder))
+        if message is not None:
+            found = sql_error(message, rel, sql_line_offset(text, query))
+            problems.append(Problem(rel, found.location or "", found.detail))
 
 
-def _check_dq(path: Path, rel: str, problems: list[Problem], checkers: list[RuleChecker]) -> None:
+def _check_dq(path: Path, rel: str, problems: list[Problem], tools: Tools) -> None:
     raw = _json_object(path, rel, problems)
     if raw is None or not _check_schema("dq_rules", raw, rel, problems):
         return
@@ -166,15 +216,19 @@ def _check_dq(path: Path, rel: str, problems: list[Problem], checkers: list[Rule
     except EtlError as error:
         problems.append(_from_error(error, rel))
         return
+    unreadable = set()
     for ref in model.all_rules():
-        for check in (precheck, *checkers):
+        for check in (precheck, *tools.checkers):
             problem = check(ref.text)
             if problem is not None:
                 problems.append(_from_error(rule_error(rel, ref, problem), rel))
+                unreadable.add(ref.location)
                 break
+    # A rule that does not parse is reported once, by its syntax error.
+    problems.extend(p for p in unknown_rule_columns(tools.root, rel, model) if p.path not in unreadable)
 
 
-CHECKS: dict[str, Callable[[Path, str, list[Problem], list[RuleChecker]], None]] = {
+CHECKS: dict[str, Callable[[Path, str, list[Problem], Tools], None]] = {
     "spec": _check_spec,
     "mapping": _check_mapping,
     "dependent": _check_dependent,
@@ -215,13 +269,21 @@ def _load_transforms(folder: Path) -> list[Problem]:
     return []
 
 
-def validate_config(root: Path, checkers: list[RuleChecker] | None = None, transforms: Path | None = None) -> list[Problem]:
-    """Every problem of the configuration folder ``root``; ``checkers`` add DQDL syntax checks;
+def validate_config(
+    root: Path,
+    checkers: list[RuleChecker] | None = None,
+    sql_parser: SqlParser | None = None,
+    transforms: Path | None = None,
+) -> list[Problem]:
+    """Every problem of the configuration folder ``root``; ``checkers`` add DQDL syntax checks and
+    ``sql_parser`` Spark SQL syntax checks (both need the JVM: the worker passes them);
     ``transforms`` is a folder of the user's transform modules, loaded first."""
     problems: list[Problem] = _load_transforms(transforms) if transforms else []
     if problems:
         return problems
     root = root.resolve()
+    tools = Tools(root, checkers or [], sql_parser)
+    problems.extend(check_lookups(root))
     deployed = root / LAYOUT.deployed_folder
     if not deployed.is_dir():
         folders = ", ".join(f for f in LAYOUT.folders.values() if f.startswith(LAYOUT.deployed_folder + "/"))
@@ -234,7 +296,7 @@ def validate_config(root: Path, checkers: list[RuleChecker] | None = None, trans
         if kind is None:
             problems.append(_unread(rel))
         else:
-            CHECKS[kind](path, rel, problems, checkers or [])
+            CHECKS[kind](path, rel, problems, tools)
     return problems
 
 

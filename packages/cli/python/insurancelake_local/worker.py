@@ -27,6 +27,7 @@ import time
 import traceback
 from typing import Any, TextIO
 
+from insurancelake_etl.errors import explain
 from insurancelake_etl.jobs import load_job
 from pyspark.sql import SparkSession
 
@@ -47,13 +48,12 @@ def _protocol_stream() -> TextIO:
 
 
 def _error_kind(error: BaseException) -> str:
-    return type(error).__name__
+    return type(explain(error)).__name__
 
 
 def _one_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    # Spark analysis errors carry a JVM stack trace after the first line; the first line says it.
-    return text.splitlines()[0] if "\n\tat " in text or "JVM stacktrace" in text else " ".join(text.split())
+    """The engine's one-line message (file, location, what to fix); never a Py4J wrapper or stack."""
+    return " ".join(str(explain(error)).split())
 
 
 class Worker:
@@ -129,16 +129,17 @@ class Worker:
         }
 
     def _validate(self, config_dir: str) -> dict[str, Any]:
-        """Every problem of a configuration folder, DQDL checked by the real DQDL parser (JVM)."""
+        """Every problem of a configuration folder, DQDL and Spark SQL checked by the real parsers (JVM)."""
         from pathlib import Path
 
         from insurancelake_etl.dq.evaluator import JvmDqdlParser
 
-        from .validate import validate_config
+        from .validate import jvm_sql_parser, validate_config
 
         parser = JvmDqdlParser(self.spark)
         checkers = [lambda rule: parser.parse(rule)[1]] if parser.available else []
-        return {"problems": [dataclasses.asdict(p) for p in validate_config(Path(config_dir), checkers)]}
+        problems = validate_config(Path(config_dir), checkers, jvm_sql_parser(self.spark))
+        return {"problems": [dataclasses.asdict(p) for p in problems]}
 
     def close(self) -> None:
         """Stop Spark (and with it the JVM)."""
