@@ -225,15 +225,11 @@ BATCH_SIZE = 25  # BatchWriteItem's limit
 
 
 def write_batches(client: Any, table_name: str, items: list[dict[str, Any]], *, attempts: int = 8) -> None:
-    """``BatchWriteItem`` in batches of 25, retrying unprocessed items with exponential backoff."""
-    from boto3.dynamodb.types import TypeSerializer
+    """``BatchWriteItem`` in batches of 25, retrying unprocessed items with exponential backoff.
 
-    serializer = TypeSerializer()
+    ``client`` is a DynamoDB resource's client, which converts Python values to attribute values."""
     for start in range(0, len(items), BATCH_SIZE):
-        requests = [
-            {"PutRequest": {"Item": {k: serializer.serialize(v) for k, v in item.items()}}}
-            for item in items[start : start + BATCH_SIZE]
-        ]
+        requests = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_SIZE]]
         for attempt in range(attempts):
             response = client.batch_write_item(RequestItems={table_name: requests})
             requests = (response.get("UnprocessedItems") or {}).get(table_name) or []
