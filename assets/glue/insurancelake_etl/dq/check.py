@@ -34,7 +34,7 @@ from ..partition import PARTITION_KEYS, Partition
 from ..tables import TableWriter, WriteRequest
 from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, JvmDqdlParser, RuleOutcome
 from .results import ResultsSink
-from .row_level import plan_row_level
+from .row_level import custom_sql_outcome, plan_row_level
 from .rule_columns import check_rule_columns
 from .rules import DqRules, RuleRef
 
@@ -151,27 +151,42 @@ class DataQualityCheck:
         context = evaluation_context(self.ctx.dataset, stage, "quarantine")
         parsed = [self.parser.parse(r)[0] for r in rules] if self.parser.available else []
         plan = plan_row_level(parsed, df) if parsed and all(p is not None for p in parsed) else None
+        # Row-level CustomSql outcomes computed here rather than by Deequ (its per-row join, row_level).
+        native_sql: list[int] = []
         if plan is not None:
-            # Rule outcomes from the evaluator (linear); which rows fail from Spark expressions and joins.
+            # Which rows fail: Spark expressions and joins; rule outcomes: the evaluator (linear).
             self.row_level_kinds.append(plan.kinds)
-            outcomes = self.evaluator.evaluate(df, rules, context)
+            if self.evaluator.name == "deequ":
+                native_sql = [i for i, kind in enumerate(plan.kinds) if kind == "join"]
+            others = [r for i, r in enumerate(rules) if i not in native_sql]
+            evaluated = self.evaluator.evaluate(df, others, context) if others else []
             rows = plan.apply(df)
         else:
             self.row_level_kinds.append(["evaluator"] * len(rules))
-            outcomes, rows = self.evaluator.evaluate_rows(df, rules, context)
-        self.results.write(outcomes, stage, "quarantine")
-        self._log_failures(outcomes, stage, "quarantine")
+            evaluated, rows = self.evaluator.evaluate_rows(df, rules, context)
 
         # Cached: the counts, the quarantine write and the rows that continue all read it.
         rows = rows.cache()
         self.cached.append(rows)
         result = F.col(RESULT_COLUMN)
-        # One Spark job counts both kinds of rows.
+        # One Spark job counts both kinds of rows (and the rows passing each native CustomSql).
+        texts = plan.texts if plan is not None else []
         counts = rows.agg(
             F.sum(F.when(result.contains("Passed"), 1).otherwise(0)).alias("passed"),
             F.sum(F.when(result.contains("Failed"), 1).otherwise(0)).alias("failed"),
+            *[
+                F.sum(F.array_contains(F.col(ROW_OUTCOME_COLUMNS[0]), texts[i]).cast("long")).alias(f"sql{i}")
+                for i in native_sql
+            ],
         ).collect()[0]
         passed_count, failed_count = int(counts["passed"] or 0), int(counts["failed"] or 0)
+        outcomes = _merge_outcomes(
+            evaluated,
+            {i: custom_sql_outcome(texts[i], int(counts[f"sql{i}"] or 0), passed_count + failed_count) for i in native_sql},
+            len(rules),
+        )
+        self.results.write(outcomes, stage, "quarantine")
+        self._log_failures(outcomes, stage, "quarantine")
         self.quarantined += failed_count
 
         failed = rows.filter(result.contains("Failed"))
@@ -230,3 +245,10 @@ def halt_message(outcomes: list[RuleOutcome], stage: str) -> str:
         detail = "; ".join(p for p in (reason, f"observed {observed}" if observed else "") if p)
         parts.append(f"{stage} halt rule {outcome.rule!r} {outcome.outcome}" + (f" ({detail})" if detail else ""))
     return "Data quality check failed: " + "; ".join(parts)
+
+
+def _merge_outcomes(evaluated: list[RuleOutcome], native: dict[int, RuleOutcome], count: int) -> list[RuleOutcome]:
+    """The outcomes of ``count`` rules in rule order: ``native[i]`` where given, else the next of
+    ``evaluated`` (the evaluator's outcomes of the other rules, in order)."""
+    rest = iter(evaluated)
+    return [native[i] if i in native else next(rest) for i in range(count)]

@@ -16,6 +16,10 @@ So quarantine takes the rule outcomes from the evaluator and computes which rows
 - ``RowCount``, ``ColumnCount``, ``ColumnExists`` and a ``CustomSql`` with a condition are
   dataset-level: every row lists them under ``DataQualityRulesSkip``.
 
+The rule outcome of a row-level ``CustomSql`` is computed here too when Deequ is the evaluator
+(:func:`custom_sql_outcome`): Deequ evaluates it, even dataset-level, through the same per-row
+join. DQDL defines it as the compliance — the share of rows the query returns — which must be 1.
+
 These are the semantics of Deequ 2.1.0's row-level outcomes (test/python/dq/test_dq_row_level.py
 compares them rule by rule). A rule outside this list (a threshold, a ``where`` clause, keyword
 operands, another rule type) makes :func:`plan_row_level` return None and the evaluator's own
@@ -33,7 +37,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .evaluator import PRIMARY_VIEW, ROW_OUTCOME_COLUMNS
+from .evaluator import PRIMARY_VIEW, ROW_OUTCOME_COLUMNS, RuleOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +110,29 @@ class RowLevelPlan:
         )
         out = out.withColumn(RESULT, F.when(F.size(F.col(FAIL)) > 0, F.lit("Failed")).otherwise(F.lit("Passed")))
         return out.drop(*extra)
+
+
+def java_double(value: float) -> str:
+    """``value`` as Java's ``Double.toString`` prints it (the text of Deequ's failure reasons):
+    the shortest digits that round-trip, scientific below 10^-3 and from 10^7."""
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        text = repr(float(value))
+        return text
+    import numpy as np
+
+    mantissa, exponent = np.format_float_scientific(value, unique=True, trim="0").split("e")
+    return f"{mantissa}E{int(exponent)}"
+
+
+def custom_sql_outcome(text: str, passed: int, total: int) -> RuleOutcome:
+    """The outcome of a row-level CustomSql rule: compliance = passing rows ÷ rows, which must be 1
+    (Deequ's metric name and failure reason)."""
+    compliance = passed / total if total else 1.0
+    metrics = {"Dataset.*.CustomSQL.Compliance": compliance}
+    if compliance == 1.0:
+        return RuleOutcome(rule=text, outcome="Passed", failure_reason=None, evaluated_metrics=metrics)
+    reason = f"Value: {java_double(compliance)} does not meet the constraint requirement."
+    return RuleOutcome(rule=text, outcome="Failed", failure_reason=reason, evaluated_metrics=metrics)
 
 
 def _join_membership(spark: SparkSession, df: DataFrame, sql: SqlMembership, index: int) -> tuple[DataFrame, str]:
