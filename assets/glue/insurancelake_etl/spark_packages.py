@@ -9,8 +9,8 @@ The local session (``insurancelake_local.maven``) and the construct's jest test 
 from __future__ import annotations
 
 import json
+import pkgutil
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pyspark.sql import SparkSession
@@ -18,7 +18,7 @@ from pyspark.sql import SparkSession
 from .errors import ConfigError
 from .jvm import jvm
 
-DECLARATION = Path(__file__).with_name("spark_packages.json")
+DECLARATION = "spark_packages.json"
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,12 @@ class SparkPackage:
 
 
 def _load() -> dict[str, SparkPackage]:
-    raw: dict[str, Any] = json.loads(DECLARATION.read_text(encoding="utf-8"))
+    # Read as package data: executors import the engine from the --py-files zip (a path inside a zip
+    # cannot be opened as a file; the cluster test caught it).
+    data = pkgutil.get_data(__package__ or "insurancelake_etl", DECLARATION)
+    if data is None:
+        raise RuntimeError(f"{DECLARATION} is missing from the insurancelake_etl package")
+    raw: dict[str, Any] = json.loads(data.decode("utf-8"))
     return {
         p["name"]: SparkPackage(
             name=p["name"],

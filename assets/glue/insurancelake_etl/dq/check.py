@@ -156,6 +156,7 @@ class DataQualityCheck:
         if plan is not None:
             # Which rows fail: Spark expressions and joins; rule outcomes: the evaluator (linear).
             self.row_level_kinds.append(plan.kinds)
+            logger.info("quarantine at %s: row-level outcomes native (%s)", stage, ", ".join(plan.kinds))
             if self.evaluator.name == "deequ":
                 native_sql = [i for i, kind in enumerate(plan.kinds) if kind == "join"]
             others = [r for i, r in enumerate(rules) if i not in native_sql]
@@ -163,6 +164,7 @@ class DataQualityCheck:
             rows = plan.apply(df)
         else:
             self.row_level_kinds.append(["evaluator"] * len(rules))
+            logger.warning("quarantine at %s: row-level outcomes from the %s evaluator", stage, self.evaluator.name)
             evaluated, rows = self.evaluator.evaluate_rows(df, rules, context)
 
         # Cached: the counts, the quarantine write and the rows that continue all read it.
