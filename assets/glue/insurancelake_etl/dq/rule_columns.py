@@ -53,7 +53,7 @@ def missing_column(parsed: Any, df: DataFrame) -> tuple[str, str] | None:
         try:
             df.sparkSession.sql(statement).schema
         except AnalysisException as error:
-            parameters_of = getattr(error, "getMessageParameters", lambda: {})() or {}
+            parameters_of: dict[str, Any] = getattr(error, "getMessageParameters", lambda: {})() or {}
             name = str(parameters_of.get("objectName", "")).strip("`") or str(error).splitlines()[0]
             return name, _hint(name.split(".")[-1].strip("`"), columns)
     return None
