@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from insurancelake_etl.contract import CONTRACT
-from insurancelake_etl.dq.evaluator import DeequEvaluator
 from insurancelake_etl.errors import explain, one_line
 from insurancelake_etl.job_args import JobArgs
 from insurancelake_etl.jobs import JobResult, load_job
 from insurancelake_etl.metrics import publish_job_metrics
 from insurancelake_etl.runtime import Runtime
+from insurancelake_etl.spark_packages import PACKAGES
 
 logger = logging.getLogger("insurancelake_etl")
 
@@ -41,7 +41,7 @@ def glue_available() -> bool:
 
 def build_glue_runtime(args: JobArgs) -> Runtime:
     """GlueContext, Job (initialised with the job name and arguments), the Glue catalogs and the Glue
-    Data Quality evaluator (the default) besides Deequ."""
+    Data Quality evaluator (``--dq_evaluator deequ`` is refused on Glue)."""
     from awsglue.context import GlueContext
     from awsglue.job import Job
     from glue_dq import GlueDqEvaluator
@@ -59,7 +59,9 @@ def build_glue_runtime(args: JobArgs) -> Runtime:
         parquet_catalog=GlueParquetCatalog(spark=spark),
         iceberg_catalog=args.engine.iceberg_catalog or str(CONTRACT.arguments["iceberg_catalog"].value),
         iceberg_location=True,
-        evaluators={"glue": GlueDqEvaluator, "deequ": DeequEvaluator},
+        # Deequ is not offered on Glue (spark_packages.json): Glue Data Quality evaluates DQDL there.
+        evaluators={"glue": GlueDqEvaluator},
+        refused={"deequ": PACKAGES["deequ"].glue_note},
         commit=job.commit,
     )
 

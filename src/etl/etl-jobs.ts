@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { arn } from './arn';
 import { assetRoot } from './asset-root';
 import { EtlJobSettings, EtlJobsProps, TableFormat } from './etl-jobs-props';
+import { nativePackageArguments, refusedEvaluator, sparkPackages } from './spark-packages';
 import { TransformModulesConfig } from './transform-modules';
 import {
   BucketPrefix, ENGINE_PACKAGE, GlueArg, JOB_KEYS, JobKey, PhysicalName, PipelineMetricNames, TableFormatValue,
@@ -204,6 +205,8 @@ export class EtlJobs extends Construct {
       [GlueArg.ENABLE_AUTO_SCALING]: 'true',
       [GlueArg.ENABLE_GLUE_DATACATALOG]: 'true',
       [GlueArg.DATALAKE_FORMATS]: 'iceberg',
+      // What Glue provides natively for the engine's Spark packages (spark_packages.json).
+      ...nativePackageArguments(sparkPackages(this.root)),
       [GlueArg.CONF]: icebergConf(target),
       ...(modules.length > 0 ? { [GlueArg.ADDITIONAL_PYTHON_MODULES]: modules.join(',') } : {}),
       ...this.contractArguments(key, source, target),
@@ -212,6 +215,10 @@ export class EtlJobs extends Construct {
       if (name in args) {
         const current = Token.isUnresolved(args[name]) ? '' : ` to "${args[name]}"`;
         throw new InsuranceLakeError('Jobs.ExtraArguments', this, `extraArguments of ${spec.name_suffix} may not replace ${name}, which the construct sets${current}`);
+      }
+      const refused = name === '--dq_evaluator' && !Token.isUnresolved(value) ? refusedEvaluator(sparkPackages(this.root), value) : undefined;
+      if (refused) {
+        throw new InsuranceLakeError('Jobs.ExtraArguments', this, `extraArguments of ${spec.name_suffix}: --dq_evaluator ${value} is not available on Glue. ${refused}`);
       }
       args[name] = value;
     }

@@ -155,3 +155,53 @@ def test_info_records_one_item_with_the_operation_as_key(args):
     DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args)).update_lineage(None, "Db/Tbl", "sparksql", info="SELECT * FROM x")
     [item] = items(args)
     assert (item["dataset_operation"], json.loads(item["info"])) == ("sparksql", {"sparksql": "SELECT * FROM x"})
+
+
+def test_observed_records_keep_their_place_and_content_and_cost_no_pass_of_their_own(spark, args, policies):
+    recorder = DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args), buffered=True)
+    df, read = recorder.observe(policies, "Db/Tbl", "read")
+    recorder.update_lineage(None, "Db/Tbl", "changetype", transform={"a": "int"})
+    df, audit = recorder.observe(df, "Db/Tbl", "numericaudit")
+    assert items(args) == []  # buffered until flush
+    df.write.format("noop").mode("overwrite").save()
+    read.expected_rows = audit.expected_rows = 2
+    assert jobs_of(spark, recorder.flush) == 0
+    found = items(args)
+    assert [i["dataset_operation"] for i in found] == ["read", "changetype", "numericaudit"]
+    assert json.loads(found[0]["info"])["dataset_counts"] == {"row": 2, "column": 4}
+    assert json.loads(found[2]["info"]) == numeric_audit(policies)
+
+
+def test_a_partial_first_action_makes_the_observed_record_count_again(spark, args, policies):
+    recorder = DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args), buffered=True)
+    df, audit = recorder.observe(policies.repartition(2), "Db/Tbl", "numericaudit")
+    df.limit(1).collect()
+    audit.expected_rows = 2
+    recorder.flush()
+    assert json.loads(items(args)[0]["info"]) == numeric_audit(policies)
+
+
+class DroppingClient:
+    """The real (moto) client, except that the first call leaves all but one item unprocessed."""
+
+    def __init__(self, client):
+        self.client, self.calls = client, []
+
+    def batch_write_item(self, RequestItems):  # noqa: N803 - boto3's keyword
+        [(table, requests)] = RequestItems.items()
+        self.calls.append(len(requests))
+        if len(self.calls) == 1:
+            self.client.batch_write_item(RequestItems={table: requests[:1]})
+            return {"UnprocessedItems": {table: requests[1:]}}
+        return self.client.batch_write_item(RequestItems=RequestItems)
+
+
+def test_records_go_in_batches_of_25_and_unprocessed_items_are_retried(args, policies):
+    recorder = DynamoDbLineage(args["data_lineage_table"], JobRun.from_arguments(args), buffered=True)
+    client = DroppingClient(recorder.client)
+    recorder.client = client
+    rows = [{"sourcename": f"c{i}", "destname": f"d{i}"} for i in range(30)]
+    recorder.update_lineage(policies, "Db/Tbl", "mapping", map=rows)
+    recorder.flush()
+    assert client.calls == [25, 24, 5]
+    assert [json.loads(i["info"]) for i in items(args)] == rows

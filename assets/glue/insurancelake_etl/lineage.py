@@ -19,11 +19,27 @@ class LineageRecorder(Protocol):
         """Record ``operation`` on ``dataset``; ``df`` is given when the record needs counts or schema."""
         ...
 
+    def observe(self, df: DataFrame, dataset: str, operation: str, **kwargs: Any) -> tuple[DataFrame, Any]:
+        """Record ``read``/``write``/``numericaudit`` of ``df`` from counts observed during the job's
+        next full pass over the returned frame; also returns a handle whose ``expected_rows`` the job
+        may set (None when nothing is observed)."""
+        ...
+
+    def flush(self, *, observed: bool = True) -> None:
+        """Write what is buffered (``observed=False`` when the job failed before its passes ran)."""
+        ...
+
 
 class NoLineage:
     """Lineage switched off (no ``--data_lineage_table`` argument): every call is a no-op."""
 
     def update_lineage(self, df: DataFrame | None, dataset: str, operation: str, **kwargs: Any) -> None:
+        return None
+
+    def observe(self, df: DataFrame, dataset: str, operation: str, **kwargs: Any) -> tuple[DataFrame, Any]:
+        return df, None
+
+    def flush(self, *, observed: bool = True) -> None:
         return None
 
 
@@ -35,6 +51,13 @@ class MemoryLineage:
 
     def update_lineage(self, df: DataFrame | None, dataset: str, operation: str, **kwargs: Any) -> None:
         self.calls.append((dataset, operation, kwargs))
+
+    def observe(self, df: DataFrame, dataset: str, operation: str, **kwargs: Any) -> tuple[DataFrame, Any]:
+        self.calls.append((dataset, operation, kwargs))
+        return df, None
+
+    def flush(self, *, observed: bool = True) -> None:
+        return None
 
     def operations(self) -> list[str]:
         """The operation names in call order."""
@@ -48,4 +71,4 @@ def make_lineage(run: JobRun, table_name: str | None) -> LineageRecorder:
         return NoLineage()
     from .lineage_dynamodb import DynamoDbLineage
 
-    return DynamoDbLineage(table_name, run)
+    return DynamoDbLineage(table_name, run, buffered=True)

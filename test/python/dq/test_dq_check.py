@@ -133,7 +133,10 @@ def test_quarantining_every_row_fails_the_run_after_writing_them(spark, make_ctx
     rules = {"before_transform": {"quarantine_rules": ["ColumnValues 'premium' > 100"]}}
     with pytest.raises(DataError) as info:
         checker(rules, ctx, writer).run(policies, "before_transform")
-    assert str(info.value) == "Data quality check quarantined all rows"
+    message = str(info.value)
+    assert message.startswith("etl/dq-rules/dq-DqDb-Policies.json: Data quality check quarantined all rows: 5 rows")
+    assert 'ColumnValues "premium" > 100' in message and f"{ctx.target.table}_quarantine_before_transform" in message
+    assert info.value.rows_quarantined == 5
     assert isinstance(info.value, RuntimeError)
     assert quarantined(spark, writer, ctx, "before_transform").count() == 5
 
@@ -148,7 +151,47 @@ def test_halt_evaluates_the_data_before_quarantine(make_ctx, writer, policies):
     }
     with pytest.raises(DataError) as info:
         checker(rules, ctx, writer).run(policies, "before_transform")
-    assert str(info.value) == "Data quality check failed"
+    assert str(info.value).startswith("etl/dq-rules/dq-DqDb-Policies.json: Data quality check failed: ")
+
+
+def test_a_halt_names_every_failing_rule_its_outcome_and_observed_value(make_ctx, writer, policies):
+    rules = {"after_sparksql": {"halt_rules": ["RowCount > 10", "IsComplete 'policy'", "Completeness 'smoker' > 0.9"]}}
+    with pytest.raises(DataError) as info:
+        checker(rules, make_ctx(), writer).run(policies, "after_sparksql")
+    message = str(info.value)
+    assert message.startswith("etl/dq-rules/dq-DqDb-Policies.json: Data quality check failed: after_sparksql halt rule")
+    assert "'RowCount > 10' Failed" in message and "observed Dataset.*.RowCount=5" in message
+    assert "'Completeness \"smoker\" > 0.9' Failed" in message and "Column.smoker.Completeness=0.8" in message
+    assert "IsComplete" not in message
+
+
+@pytest.mark.parametrize(
+    ("rule", "column"),
+    [
+        ("IsComplete 'smokr'", "smokr"),
+        ("ColumnValues 'premum' >= 0", "premum"),
+        ("(IsComplete 'policy') and (IsComplete 'smokr')", "smokr"),
+        ("CustomSql 'SELECT policy FROM primary WHERE premiumm > 0'", "premiumm"),
+    ],
+)
+def test_a_rule_on_an_unknown_column_fails_before_any_rule_is_evaluated(make_ctx, writer, policies, rule, column):
+    ctx = make_ctx()
+    check = checker({"before_transform": {"quarantine_rules": ["IsComplete 'policy'", rule]}}, ctx, writer)
+    with pytest.raises(ConfigError) as info:
+        check.run(policies, "before_transform")
+    message = str(info.value)
+    assert message.startswith("etl/dq-rules/dq-DqDb-Policies.json: $.before_transform.quarantine_rules[1]: ")
+    assert f"names column {column!r}" in message and "did you mean" in message
+    # Nothing was evaluated: no quarantine table, no DQ results.
+    assert check.quarantined == 0 and check.row_level_kinds == []
+
+
+def test_quarantine_row_outcomes_are_native_for_predicates_and_custom_sql(make_ctx, writer, policies):
+    rules = ["IsComplete 'smoker'", "CustomSql 'SELECT policy FROM primary WHERE premium < 45'", "RowCount > 0"]
+    check = checker({"before_transform": {"quarantine_rules": rules}}, make_ctx(), writer)
+    out = check.run(policies, "before_transform")
+    assert sorted(r.policy for r in out.collect()) == ["P1", "P3", "P4"]
+    assert check.row_level_kinds == [["predicate", "join", "dataset"]]
 
 
 def test_passing_halt_rules_let_the_data_through(make_ctx, writer, policies):

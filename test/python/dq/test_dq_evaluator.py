@@ -189,3 +189,16 @@ def test_date_column_type_rule_passes_on_a_real_date_column(evaluator, spark):
     df = spark.createDataFrame([(dt.date(2024, 1, 1),)], "d date")
     [outcome] = evaluator.evaluate(df, ['ColumnDataType "d" = "DATE"'], "test")
     assert outcome.outcome == "Passed"
+
+
+def test_a_runtime_refuses_an_evaluator_it_does_not_offer_with_the_reason(spark):
+    """As the Glue runtime refuses Deequ (spark_packages.json)."""
+    from insurancelake_etl.runtime import Runtime
+    from insurancelake_etl.spark_packages import PACKAGES
+
+    runtime = Runtime(
+        name="glue", spark=spark, parquet_catalog=None, iceberg_catalog="glue_catalog", evaluators={},
+        refused={"deequ": PACKAGES["deequ"].glue_note},
+    )
+    with pytest.raises(ConfigError, match="--dq_evaluator deequ is not available in the glue runtime: Glue jobs evaluate"):
+        runtime.dq_evaluator("deequ")

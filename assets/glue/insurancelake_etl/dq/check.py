@@ -9,7 +9,12 @@
   ``<target_bucket>/quarantine/<stage>/<source_key>``. That table is created and the job's partition
   cleared even when no row failed. Quarantining every row fails the run.
 - **halt**: dataset-level evaluation of the data **as it entered the stage** (before quarantine); a
-  failure stops the run with ``Data quality check failed``.
+  failure stops the run with ``Data quality check failed: …`` naming every failing rule, its file,
+  stage, outcome and observed value.
+
+Row-level outcomes for quarantine are computed natively (:mod:`.row_level`) when every rule of the
+list translates; the rule outcomes always come from the evaluator. Before a stage evaluates anything,
+every column its rules name is checked against the frame's schema (:mod:`.rule_columns`).
 
 Every action's outcomes go to the DQ results table; quarantine also records lineage
 ``dataqualityquarantine`` (one record per rule).
@@ -27,9 +32,11 @@ from ..errors import ConfigError, DataError
 from ..job_args import TableTarget
 from ..partition import PARTITION_KEYS, Partition
 from ..tables import TableWriter, WriteRequest
-from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, RuleOutcome
+from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, JvmDqdlParser, RuleOutcome
 from .results import ResultsSink
-from .rules import DqRules
+from .row_level import custom_sql_outcome, plan_row_level
+from .rule_columns import check_rule_columns
+from .rules import DqRules, RuleRef
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +51,14 @@ def evaluation_context(source_key: str, stage: str, action: str) -> str:
 def quarantine_table_name(table: str, stage: str) -> str:
     """``<table>_quarantine_<stage>`` (singular stage names, kept as the reference)."""
     return f"{table}_quarantine_{stage}"
+
+
+class QuarantinedAllRows(DataError):
+    """Every row of a stage was quarantined: the run fails, and says how many rows went where."""
+
+    def __init__(self, message: str, rows_quarantined: int, *, file: str | None = None) -> None:
+        super().__init__(message, file=file)
+        self.rows_quarantined = rows_quarantined
 
 
 class DataQualityCheck:
@@ -64,6 +79,9 @@ class DataQualityCheck:
         self.results = results
         self.cached: list[DataFrame] = []
         self.quarantined = 0
+        self.parser = JvmDqdlParser(ctx.spark)
+        # Per quarantine list evaluated: how its row-level outcomes were computed (logs, benchmark).
+        self.row_level_kinds: list[list[str]] = []
 
     @property
     def target(self) -> TableTarget:
@@ -83,6 +101,7 @@ class DataQualityCheck:
         """Apply ``stage``'s warn, quarantine and halt rules; the rows that continue."""
         if not self.rules.has_rules(stage):
             return df
+        self._check_columns(df, stage)
         # Every action reads the stage's input (warn, the row-level quarantine, halt on the
         # unfiltered data) and the job then writes from it: computed once, not once per action.
         original = df.cache()
@@ -103,8 +122,16 @@ class DataQualityCheck:
             outcomes = self._evaluate(original, halt, stage, "halt")
             if any(o.failed for o in outcomes):
                 self._log_failures(outcomes, stage, "halt")
-                raise DataError("Data quality check failed")
+                raise DataError(halt_message(outcomes, stage), file=self.rules.file)
         return df
+
+    def _check_columns(self, df: DataFrame, stage: str) -> None:
+        """Every column the stage's rules name exists in ``df`` (schema only, no data read)."""
+        if not self.parser.available:
+            return
+        refs: list[RuleRef] = [r for action in ("warn", "quarantine", "halt") for r in self.rules.stage_rules(stage, action)]
+        parsed = [self.parser.parse(r.text)[0] for r in refs]
+        check_rule_columns(self.rules.file, refs, parsed, df)
 
     def release(self) -> None:
         """Unpersist the row-level outcomes cached for quarantine (call when the job has written)."""
@@ -122,20 +149,46 @@ class DataQualityCheck:
 
     def _quarantine(self, df: DataFrame, rules: list[str], raw_rules: list[str], stage: str) -> DataFrame:
         context = evaluation_context(self.ctx.dataset, stage, "quarantine")
-        outcomes, rows = self.evaluator.evaluate_rows(df, rules, context)
-        self.results.write(outcomes, stage, "quarantine")
-        self._log_failures(outcomes, stage, "quarantine")
+        parsed = [self.parser.parse(r)[0] for r in rules] if self.parser.available else []
+        plan = plan_row_level(parsed, df) if parsed and all(p is not None for p in parsed) else None
+        # Row-level CustomSql outcomes computed here rather than by Deequ (its per-row join, row_level).
+        native_sql: list[int] = []
+        if plan is not None:
+            # Which rows fail: Spark expressions and joins; rule outcomes: the evaluator (linear).
+            self.row_level_kinds.append(plan.kinds)
+            logger.info("quarantine at %s: row-level outcomes native (%s)", stage, ", ".join(plan.kinds))
+            if self.evaluator.name == "deequ":
+                native_sql = [i for i, kind in enumerate(plan.kinds) if kind == "join"]
+            others = [r for i, r in enumerate(rules) if i not in native_sql]
+            evaluated = self.evaluator.evaluate(df, others, context) if others else []
+            rows = plan.apply(df)
+        else:
+            self.row_level_kinds.append(["evaluator"] * len(rules))
+            logger.warning("quarantine at %s: row-level outcomes from the %s evaluator", stage, self.evaluator.name)
+            evaluated, rows = self.evaluator.evaluate_rows(df, rules, context)
 
         # Cached: the counts, the quarantine write and the rows that continue all read it.
         rows = rows.cache()
         self.cached.append(rows)
         result = F.col(RESULT_COLUMN)
-        # One Spark job counts both kinds of rows.
+        # One Spark job counts both kinds of rows (and the rows passing each native CustomSql).
+        texts = plan.texts if plan is not None else []
         counts = rows.agg(
             F.sum(F.when(result.contains("Passed"), 1).otherwise(0)).alias("passed"),
             F.sum(F.when(result.contains("Failed"), 1).otherwise(0)).alias("failed"),
+            *[
+                F.sum(F.array_contains(F.col(ROW_OUTCOME_COLUMNS[0]), texts[i]).cast("long")).alias(f"sql{i}")
+                for i in native_sql
+            ],
         ).collect()[0]
         passed_count, failed_count = int(counts["passed"] or 0), int(counts["failed"] or 0)
+        outcomes = _merge_outcomes(
+            evaluated,
+            {i: custom_sql_outcome(texts[i], int(counts[f"sql{i}"] or 0), passed_count + failed_count) for i in native_sql},
+            len(rules),
+        )
+        self.results.write(outcomes, stage, "quarantine")
+        self._log_failures(outcomes, stage, "quarantine")
         self.quarantined += failed_count
 
         failed = rows.filter(result.contains("Failed"))
@@ -147,7 +200,13 @@ class DataQualityCheck:
         self.ctx.lineage.update_lineage(failed, self.ctx.dataset, "dataqualityquarantine", transform=raw_rules)
 
         if failed_count and not passed_count:
-            raise DataError("Data quality check quarantined all rows")
+            failing = "; ".join(o.rule for o in outcomes if o.failed) or "; ".join(rules)
+            raise QuarantinedAllRows(
+                f"Data quality check quarantined all rows: {failed_count} rows at {stage} failed the "
+                f"quarantine rules ({failing}), written to {quarantine_table_name(self.target.table, stage)}",
+                self.quarantined,
+                file=self.rules.file,
+            )
         if failed_count:
             logger.warning("Data quality check quarantined %d rows at %s", failed_count, stage)
         return rows.filter(result.contains("Passed")).drop(*ROW_OUTCOME_COLUMNS)
@@ -175,3 +234,23 @@ class DataQualityCheck:
             if outcome.failed:
                 logger.warning("DQ %s %s rule failed: %s (%s)", stage, action, outcome.rule, outcome.failure_reason or "")
 
+
+def halt_message(outcomes: list[RuleOutcome], stage: str) -> str:
+    """``Data quality check failed: …`` with every failing halt rule, its outcome, its reason and the
+    values DQDL observed."""
+    parts = []
+    for outcome in outcomes:
+        if not outcome.failed:
+            continue
+        observed = ", ".join(f"{k}={v:g}" for k, v in outcome.evaluated_metrics.items())
+        reason = " ".join((outcome.failure_reason or "").split())
+        detail = "; ".join(p for p in (reason, f"observed {observed}" if observed else "") if p)
+        parts.append(f"{stage} halt rule {outcome.rule!r} {outcome.outcome}" + (f" ({detail})" if detail else ""))
+    return "Data quality check failed: " + "; ".join(parts)
+
+
+def _merge_outcomes(evaluated: list[RuleOutcome], native: dict[int, RuleOutcome], count: int) -> list[RuleOutcome]:
+    """The outcomes of ``count`` rules in rule order: ``native[i]`` where given, else the next of
+    ``evaluated`` (the evaluator's outcomes of the other rules, in order)."""
+    rest = iter(evaluated)
+    return [native[i] if i in native else next(rest) for i in range(count)]

@@ -85,11 +85,9 @@ def run(
     job, spark = args.job, runtime.spark
     load_for_job(job.engine.transform_modules, job.engine.transform_modules_path, spark)
     source_db, table = args.source.database, args.source.table
-    target_db = args.target.database
 
     # 1. Arrow on; substitution data = the arguments (partition values were validated at parsing).
     spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
-    target_table = table
     substitution: dict[str, Any] = job.substitution()
 
     # 2. The Collect job's DQ rules file; its after_sparksql section applies here.
@@ -97,6 +95,32 @@ def run(
     dq_rules = config.load_dq_rules(dq_file)
 
     recorder = lineage if lineage is not None else make_lineage(job.run, job.tables.data_lineage_table)
+    finished = False
+    try:
+        result = _steps(args, runtime, recorder, substitution, dq_file, dq_rules, fault, athena_client, redshift_client, poll_seconds)
+        finished = True
+        return result
+    finally:
+        recorder.flush(observed=finished)
+
+
+def _steps(
+    args: ConsumeArgs,
+    runtime: Runtime,
+    recorder: LineageRecorder,
+    substitution: dict[str, Any],
+    dq_file: str,
+    dq_rules: dict[str, Any],
+    fault: Fault | None,
+    athena_client: Any,
+    redshift_client: Any,
+    poll_seconds: float,
+) -> JobResult:
+    """Steps 3 to 5; lineage records go to ``recorder``."""
+    job, spark = args.job, runtime.spark
+    source_db, table = args.source.database, args.source.table
+    target_db = args.target.database
+    target_table = table
     ctx = JobContext(
         spark=spark,
         run=job.run,
@@ -134,9 +158,12 @@ def run(
                     df = spark.sql(query)
                     recorder.update_lineage(df, ctx.dataset, "sparksql", info=spark_sql)
                     df = quality.run(df, "after_sparksql")
-                    recorder.update_lineage(df, ctx.dataset, "numericaudit")
+                    # The numeric audit is observed during the count (a full pass), not computed by one of its own.
+                    df, audit = recorder.observe(df, ctx.dataset, "numericaudit")
                     df = df.cache()
                     rows = df.count()
+                    if audit is not None:
+                        audit.expected_rows = rows
                 try:
                     writer.write(df, WriteRequest(target_db, target_table, location, allow_schema_change="permissive", replace="table"))
                 finally:

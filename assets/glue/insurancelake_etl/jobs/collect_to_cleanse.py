@@ -18,7 +18,7 @@ from ..catalog import default_allow_schema_change, validate_mode
 from ..context import JobContext
 from ..errors import ConfigError, DataError, explained
 from ..job_args import CollectArgs
-from ..lineage import LineageRecorder, NoLineage, make_lineage
+from ..lineage import LineageRecorder, make_lineage
 from ..quality_hooks import DataQuality, make_data_quality
 from ..readers import ReadRequest, read_input, recommended_input_spec
 from ..runtime import Runtime
@@ -65,18 +65,22 @@ def run(args: CollectArgs, runtime: Runtime, *, lineage: LineageRecorder | None 
     # The DQ rules are validated (shape and DQDL syntax) before any data is read.
     evaluator = functools.partial(runtime.dq_evaluator, job.engine.dq_evaluator)
     quality = make_data_quality(job_config.dq_rules, ctx.for_file(job_config.dq_file), writer, evaluator)
+    finished = False
     try:
         # Spark and Python failures become engine errors naming the file (no Py4J wrapper text);
         # a user's pandas UDF fails when the write runs it, so its transform key and module are named.
         with explained(file=f"{args.source.path}/{args.source.name}"):
             try:
-                return _steps(args, ctx, job_config, writer, cached, quality, mode)
+                result = _steps(args, ctx, job_config, writer, cached, quality, mode)
             except Exception as error:
                 failure = attributed_failure(error, job_config.transform_spec)
                 if failure is None:
                     raise
                 raise failure from error
+        finished = True
+        return result
     finally:
+        ctx.lineage.flush(observed=finished)
         quality.release()
         for frame in cached:
             frame.unpersist()
@@ -103,16 +107,20 @@ def _steps(
     read = read_input(ReadRequest(ctx.spark, input_path, input_spec, job_config.mapping_rows, label))
     df = read.df
     _check_column_names(df, label)
-    # 9. Cache, lineage. The input is cached when more than the write reads it: lineage's counts,
-    # before_transform DQ rules, or the row count (unless the reader knew it without a pass, see
-    # readers.delimited). Otherwise the write is the only pass over the file.
-    if read.rows is None or _has_rules(job_config.dq_rules, "before_transform") or not isinstance(recorder, NoLineage):
+    # 9. Lineage, cache. The read record and the input's numeric audit are observed during the
+    # job's first full pass (DataFrame.observe), not computed by passes of their own. The input is
+    # cached when more than the write reads it: before_transform DQ rules, or the row count (unless
+    # the reader knew it without a pass, see readers.delimited).
+    df, read_record = recorder.observe(df, ctx.dataset, "read", info={"format": args.source.extension, "path": input_path})
+    df, input_audit = recorder.observe(df, ctx.dataset, "numericaudit")
+    if read.rows is None or _has_rules(job_config.dq_rules, "before_transform"):
         df = df.cache()
         cached.append(df)
-    recorder.update_lineage(df, ctx.dataset, "read", info={"format": args.source.extension, "path": input_path})
-    recorder.update_lineage(df, ctx.dataset, "numericaudit")
     # 10. Empty input aborts before anything else.
     rows_good = read.rows if read.rows is not None else df.count()
+    for record in (read_record, input_audit):
+        if record is not None:
+            record.expected_rows = rows_good
     if rows_good == 0:
         more = f" ({len(read.bad_records)} bad records)" if read.bad_records else ""
         raise DataError(f"No rows of data in source file{more}; aborting", file=label)
@@ -142,13 +150,12 @@ def _steps(
     df = run_transforms(df, {"literal": {**partition.columns(), "execution_id": ctx.execution_id}}, ctx)
 
     # 15. after_transform data quality, numeric audit. The transformed rows are cached only when
-    # something besides the write reads them (DQ rules of this stage, lineage's numeric audit);
-    # otherwise the write is their only pass.
-    if _has_rules(job_config.dq_rules, "after_transform") or not isinstance(recorder, NoLineage):
+    # this stage's DQ rules read them besides the write; the numeric audit is observed during the write.
+    if _has_rules(job_config.dq_rules, "after_transform"):
         df = df.cache()
         cached.append(df)
     df = quality.run(df, "after_transform")
-    recorder.update_lineage(df, ctx.dataset, "numericaudit")
+    df, output_audit = recorder.observe(df, ctx.dataset, "numericaudit")
 
     # 16-19. Catalog policy, then atomic replacement of the partition (D10). Every row carries the
     # same partition values (step 14), so the write needs no shuffle.
@@ -166,6 +173,8 @@ def _steps(
     rows_written = writer.write(df, request)
     if rows_written is None:
         rows_written = writer.spark.table(table).where(partition.sql_filter()).count()
+    if output_audit is not None:
+        output_audit.expected_rows = rows_written
     rows_quarantined = quality.quarantined + len(read.bad_records)
     result = JobResult(
         rows_read=rows_read,

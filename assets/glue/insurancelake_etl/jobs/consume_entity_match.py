@@ -81,10 +81,21 @@ def match(incoming: DataFrame, primary: DataFrame, spec: EntityMatchSpec) -> Dat
 
 def run(args: EntityMatchArgs, runtime: Runtime, *, lineage: LineageRecorder | None = None) -> JobResult:
     """Run the entity-match job (the Glue job arguments of reference §7, parsed)."""
+    recorder = lineage if lineage is not None else make_lineage(args.job.run, args.job.tables.data_lineage_table)
+    finished = False
+    try:
+        result = _match(args, runtime, recorder)
+        finished = True
+        return result
+    finally:
+        recorder.flush(observed=finished)
+
+
+def _match(args: EntityMatchArgs, runtime: Runtime, recorder: LineageRecorder) -> JobResult:
+    """The job's steps; lineage records go to ``recorder``."""
     job, spark, partition = args.job, runtime.spark, args.job.partition
     load_for_job(job.engine.transform_modules, job.engine.transform_modules_path, spark)
     spec = load_spec(job.config, args.database_name_prefix)
-    recorder = lineage if lineage is not None else make_lineage(job.run, job.tables.data_lineage_table)
     dataset = job.source_key
     gid = spec.global_id_field
 

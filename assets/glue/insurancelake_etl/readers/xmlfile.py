@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
+from ..spark_packages import require_package
 from .corrupt_records import look_at_head, split_corrupt
 from .registry import ReadRequest, ReadResult, reader
 
@@ -32,6 +33,8 @@ def describe_xml(text: str) -> str:
 @reader("xml", order=40, matches=lambda extension, input_spec: extension == ".xml", sections=SECTIONS)
 def read_xml(request: ReadRequest) -> ReadResult:
     """XML rows by ``row_tag`` (default ``row``)."""
+    # Without the spark-xml jar (a Glue job without it in extraJars) the error says which jar and where.
+    require_package(request.spark, "xml", file=request.label, location="$.input_spec.xml")
     encoding = look_at_head(request)
     df = (
         request.spark.read.format("xml")

@@ -34,7 +34,8 @@ class Runtime:
     Data Catalog on Glue, a file registry locally). ``iceberg_location``: whether Iceberg tables get
     the S3-layout location (False for hadoop catalogs, which place tables themselves).
     ``evaluators`` are the DQDL evaluators available here by ``--dq_evaluator`` name, the first being
-    the default. ``commit`` ends the job (``job.commit()`` on Glue).
+    the default; ``refused`` maps an evaluator this runtime does not offer to the reason and what to
+    use instead. ``commit`` ends the job (``job.commit()`` on Glue).
     """
 
     name: str
@@ -44,6 +45,7 @@ class Runtime:
     iceberg_location: bool = False
     warehouse: str | None = None
     evaluators: Mapping[str, EvaluatorFactory] = field(default_factory=lambda: MappingProxyType({"deequ": DeequEvaluator}))
+    refused: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     commit: Callable[[], None] = _nothing
 
     def table_writer(self, fmt: str | None, fault: Fault | None = None) -> TableWriter:
@@ -62,6 +64,8 @@ class Runtime:
         if chosen not in EVALUATORS:
             raise ConfigError(f"--dq_evaluator {name!r} is not supported; expected one of {', '.join(EVALUATORS)}")
         factory = self.evaluators.get(chosen)
+        if chosen in self.refused:
+            raise ConfigError(f"--dq_evaluator {chosen} is not available in the {self.name} runtime: {self.refused[chosen]}")
         if factory is None:
             raise ConfigError(f"--dq_evaluator {chosen} needs {EVALUATORS[chosen]}, which is not available in the {self.name} runtime")
         return factory(self.spark)

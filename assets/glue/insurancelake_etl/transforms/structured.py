@@ -18,8 +18,9 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from ..context import JobContext
-from ..errors import ConfigError, DataError
+from ..errors import DataError
 from ..jvm import jvm
+from ..spark_packages import require_package
 from ._checks import COLUMN, location, require_columns
 from .registry import transform
 
@@ -194,18 +195,11 @@ def jsonstructured(df: DataFrame, spec: list[str], ctx: JobContext) -> DataFrame
 
 
 def _spark_xml(ctx: JobContext) -> tuple[Any, Any]:
-    """The spark-xml ``functions`` object and package module, or a ConfigError when the jar is absent."""
-    from py4j.java_gateway import JavaClass
-
+    """The spark-xml ``functions`` object and package module, or a ConfigError (naming the package
+    and how a Glue job gets it, ``spark_packages.json``) when the jar is absent."""
+    require_package(ctx.spark, "xml", file=ctx.spec_file, location=location("xmlstructured"))
     view = jvm(ctx.spark)
     functions = view.com.databricks.spark.xml.functions
-    if not isinstance(functions, JavaClass):  # py4j gives a JavaPackage for an unknown class
-        raise ConfigError(
-            "transform 'xmlstructured' needs the spark-xml library (com.databricks:spark-xml_2.12) on"
-            " the Spark classpath",
-            file=ctx.spec_file,
-            location=location("xmlstructured"),
-        )
     module = getattr(getattr(view.com.databricks.spark.xml, "package$"), "MODULE$")
     return functions, module
 

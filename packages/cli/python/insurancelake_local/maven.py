@@ -26,11 +26,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ICEBERG_PACKAGE = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
-XML_PACKAGE = "com.databricks:spark-xml_2.12:0.18.0"
+from insurancelake_etl.spark_packages import PACKAGES, coordinates
+
+# Declared once, with how Glue gets each one, in insurancelake_etl/spark_packages.json.
+ICEBERG_PACKAGE = PACKAGES["iceberg"].coordinate
+XML_PACKAGE = PACKAGES["xml"].coordinate
 # The DQDL evaluator (Deequ) for data quality without Glue (Decision D11).
-DEEQU_PACKAGE = "com.amazon.deequ:deequ:2.1.0-spark-3.5"
-CORE_PACKAGES: tuple[str, ...] = (ICEBERG_PACKAGE, XML_PACKAGE, DEEQU_PACKAGE)
+DEEQU_PACKAGE = PACKAGES["deequ"].coordinate
+CORE_PACKAGES: tuple[str, ...] = coordinates()
 DQ_EXCLUDES: tuple[str, ...] = (
     "org.scala-lang:scala-reflect",
     "org.scalanlp:breeze_2.12",

@@ -39,19 +39,29 @@ def _python_workers_use_this_interpreter() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join([*missing, *paths])
 
 
+def launched_by_spark_submit() -> bool:
+    """Whether this Python process was started by ``spark-submit`` (its JVM gateway exists already)."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
 def build_local_spark(
     warehouse: str,
     *,
     app_name: str = "insurancelake-local",
-    master: str = "local[*]",
+    master: str | None = None,
     packages: tuple[str, ...] = CORE_PACKAGES,
     extra_conf: dict[str, str] | None = None,
 ) -> SparkSession:
-    """A local SparkSession whose Iceberg catalog ``local`` keeps its tables under ``warehouse``."""
+    """A local SparkSession whose Iceberg catalog ``local`` keeps its tables under ``warehouse``.
+
+    ``master`` defaults to ``local[*]``, except under ``spark-submit`` (a cluster run), whose
+    ``--master`` is kept."""
     _python_workers_use_this_interpreter()
+    if master is None and not launched_by_spark_submit():
+        master = "local[*]"
+    builder = SparkSession.builder if master is None else SparkSession.builder.master(master)
     builder = (
-        SparkSession.builder.master(master)
-        .appName(app_name)
+        builder.appName(app_name)
         .config("spark.jars.packages", ",".join(packages))
         .config("spark.jars.ivy", ivy_dir())
         .config("spark.jars.ivySettings", write_ivy_settings(ivy_dir()))

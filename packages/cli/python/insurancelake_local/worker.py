@@ -177,6 +177,10 @@ def serve(worker: Worker, requests: TextIO, responses: TextIO) -> None:
             LOG.debug("request failed", exc_info=True)
             traceback.print_exc(file=sys.stderr)
             reply = {"id": request.get("id"), "ok": False, "error": _one_line(error), "kind": _error_kind(error)}
+            # A run that fails after quarantining (every row quarantined) still reports the count.
+            rows_quarantined = getattr(error, "rows_quarantined", None)
+            if isinstance(rows_quarantined, int):
+                reply["rows_quarantined"] = rows_quarantined
         responses.write(json.dumps(reply, default=str) + "\n")
 
 

@@ -1,0 +1,251 @@
+"""Row-level DQ outcomes for quarantine from native Spark expressions and hash joins (issue 12).
+
+Deequ's ``processRows`` (and the join it makes for a row-level ``CustomSql``) grows with the square
+of the rows on wide frames; the rule outcomes themselves (``process``, Glue's ``apply``) are linear.
+So quarantine takes the rule outcomes from the evaluator and computes which rows fail here:
+
+- ``IsComplete "c"`` / ``Completeness "c" …``: ``c`` is not null;
+- ``ColumnValues "c" > | >= | < | <= n``: the comparison, a null fails; ``between a and b`` is
+  exclusive (``a < c < b``), a null fails;
+- ``ColumnValues "c" in [...]`` / ``= "s"`` on strings: the test, a null fails;
+  ``not in [...]`` / ``!= "s"``: the test, a null passes;
+- ``(A) and (B)`` / ``(A) or (B)`` of the above;
+- ``CustomSql "SELECT cols FROM primary WHERE …"`` (no condition): a row passes when its values of
+  the selected columns are among the query's rows — a null-safe left join on those columns against
+  the query's distinct rows (a hash join; a row is never duplicated);
+- ``RowCount``, ``ColumnCount``, ``ColumnExists`` and a ``CustomSql`` with a condition are
+  dataset-level: every row lists them under ``DataQualityRulesSkip``.
+
+The rule outcome of a row-level ``CustomSql`` is computed here too when Deequ is the evaluator
+(:func:`custom_sql_outcome`): Deequ evaluates it, even dataset-level, through the same per-row
+join. DQDL defines it as the compliance — the share of rows the query returns — which must be 1.
+
+These are the semantics of Deequ 2.1.0's row-level outcomes (test/python/dq/test_dq_row_level.py
+compares them rule by rule). A rule outside this list (a threshold, a ``where`` clause, keyword
+operands, another rule type) makes :func:`plan_row_level` return None and the evaluator's own
+row-level evaluation is used for that rule set.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from .evaluator import PRIMARY_VIEW, ROW_OUTCOME_COLUMNS, RuleOutcome
+
+logger = logging.getLogger(__name__)
+
+PASS, FAIL, SKIP, RESULT = ROW_OUTCOME_COLUMNS
+DATASET_LEVEL_TYPES: frozenset[str] = frozenset({"RowCount", "ColumnCount", "ColumnExists"})
+_NUMBER_OPERATORS: dict[str, Callable[[Column, float], Column]] = {
+    "GREATER_THAN": lambda c, n: c > n,
+    "GREATER_THAN_EQUAL_TO": lambda c, n: c >= n,
+    "LESS_THAN": lambda c, n: c < n,
+    "LESS_THAN_EQUAL_TO": lambda c, n: c <= n,
+}
+_JOIN_MARK = "__insurancelake_dq_sql_{}"
+_JOIN_KEY = "__insurancelake_dq_key_{}_{}"
+
+
+class NotNative(Exception):
+    """A rule this module does not translate (the evaluator's row-level evaluation is used)."""
+
+
+@dataclass(frozen=True)
+class SqlMembership:
+    """A row-level CustomSql: the statement and the selected columns (as the data names them)."""
+
+    statement: str
+    columns: tuple[str, ...]
+
+
+@dataclass
+class RowLevelPlan:
+    """How the row-level outcomes of one rule set are computed natively."""
+
+    texts: list[str]
+    predicates: list[Column | SqlMembership | None] = field(default_factory=list)
+
+    @property
+    def kinds(self) -> list[str]:
+        """Per rule: ``predicate``, ``join`` or ``dataset`` (for logs and the benchmark)."""
+        return [
+            "dataset" if p is None else "join" if isinstance(p, SqlMembership) else "predicate" for p in self.predicates
+        ]
+
+    def apply(self, df: DataFrame) -> DataFrame:
+        """``df`` plus the four row-level outcome columns (Deequ's names, types and rule texts)."""
+        spark = df.sparkSession
+        passes: list[Column | None] = []
+        extra: list[str] = []
+        for i, predicate in enumerate(self.predicates):
+            if isinstance(predicate, SqlMembership):
+                df, mark = _join_membership(spark, df, predicate, i)
+                extra.append(mark)
+                passes.append(F.col(mark).isNotNull())
+            else:
+                passes.append(predicate)
+        strings = T.ArrayType(T.StringType())
+        row_rules = [(text, ok) for text, ok in zip(self.texts, passes, strict=True) if ok is not None]
+        skipped = [text for text, ok in zip(self.texts, passes, strict=True) if ok is None]
+
+        def listed(pairs: list[tuple[str, Column]]) -> Column:
+            if not pairs:
+                return F.array().cast(strings)
+            return F.filter(F.array(*[F.when(ok, F.lit(text)) for text, ok in pairs]), lambda x: x.isNotNull())
+
+        failed = [(text, ~ok) for text, ok in row_rules]
+        out = df.withColumns(
+            {
+                PASS: listed(row_rules),
+                FAIL: listed(failed),
+                SKIP: F.array(*[F.lit(t) for t in skipped]).cast(strings) if skipped else F.array().cast(strings),
+            }
+        )
+        out = out.withColumn(RESULT, F.when(F.size(F.col(FAIL)) > 0, F.lit("Failed")).otherwise(F.lit("Passed")))
+        return out.drop(*extra)
+
+
+def java_double(value: float) -> str:
+    """``value`` as Java's ``Double.toString`` prints it (the text of Deequ's failure reasons):
+    the shortest digits that round-trip, scientific below 10^-3 and from 10^7."""
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        text = repr(float(value))
+        return text
+    import numpy as np
+
+    mantissa, exponent = np.format_float_scientific(value, unique=True, trim="0").split("e")
+    return f"{mantissa}E{int(exponent)}"
+
+
+def custom_sql_outcome(text: str, passed: int, total: int) -> RuleOutcome:
+    """The outcome of a row-level CustomSql rule: compliance = passing rows ÷ rows, which must be 1
+    (Deequ's metric name and failure reason)."""
+    compliance = passed / total if total else 1.0
+    metrics = {"Dataset.*.CustomSQL.Compliance": compliance}
+    if compliance == 1.0:
+        return RuleOutcome(rule=text, outcome="Passed", failure_reason=None, evaluated_metrics=metrics)
+    reason = f"Value: {java_double(compliance)} does not meet the constraint requirement."
+    return RuleOutcome(rule=text, outcome="Failed", failure_reason=reason, evaluated_metrics=metrics)
+
+
+def _join_membership(spark: SparkSession, df: DataFrame, sql: SqlMembership, index: int) -> tuple[DataFrame, str]:
+    """Left-join ``df`` on the null-safe equality of the selected columns with the statement's
+    distinct rows; the mark column is non-null exactly for the rows the statement returned."""
+    df.createOrReplaceTempView(PRIMARY_VIEW)
+    keys = spark.sql(sql.statement)
+    mark = _JOIN_MARK.format(index)
+    renamed = [F.col(f"`{c}`").alias(_JOIN_KEY.format(index, j)) for j, c in enumerate(keys.columns)]
+    right = keys.select(*renamed).distinct().withColumn(mark, F.lit(True))
+    condition = None
+    for j, column in enumerate(sql.columns):
+        term = F.col(f"`{column}`").eqNullSafe(F.col(_JOIN_KEY.format(index, j)))
+        condition = term if condition is None else condition & term
+    joined = df.join(right, condition, "left")
+    return joined.drop(*[_JOIN_KEY.format(index, j) for j in range(len(sql.columns))]), mark
+
+
+def plan_row_level(parsed_rules: list[Any], df: DataFrame) -> RowLevelPlan | None:
+    """The native plan for the parsed DQDL rules (``DQRule`` JVM objects) over ``df``, or None when
+    one of them is not translated (module docstring)."""
+    plan = RowLevelPlan(texts=[str(r.toString()) for r in parsed_rules])
+    try:
+        for rule in parsed_rules:
+            plan.predicates.append(_translate(rule, df, top_level=True))
+    except NotNative as reason:
+        logger.info("row-level DQ outcomes from the evaluator: %s", reason)
+        return None
+    return plan
+
+
+def _column(df: DataFrame, name: str) -> tuple[Column, T.DataType]:
+    for struct_field in df.schema.fields:
+        if struct_field.name.lower() == name.lower():
+            return F.col("`" + struct_field.name.replace("`", "``") + "`"), struct_field.dataType
+    raise NotNative(f"column {name!r} is not in the data")
+
+
+def _simple_name(obj: Any) -> str:
+    return str(obj.getClass().getSimpleName()) if obj is not None else ""
+
+
+def _translate(rule: Any, df: DataFrame, *, top_level: bool) -> Column | SqlMembership | None:
+    rule_type = str(rule.getRuleType())
+    if rule.getWhereClause() is not None:
+        raise NotNative(f"{rule_type} with a where clause")
+    if rule.getThresholdCondition() is not None and _simple_name(rule.getThresholdCondition()) != "Condition":
+        raise NotNative(f"{rule_type} with a threshold")
+    parameters = {str(k): str(v) for k, v in dict(rule.getParameters() or {}).items()}
+    condition = rule.getCondition()
+    if rule_type == "Composite":
+        nested = [_translate(n, df, top_level=False) for n in list(rule.getNestedRules())]
+        if any(not isinstance(n, Column) for n in nested):
+            raise NotNative("a composite rule with a nested rule that is not a row predicate")
+        columns = [n for n in nested if isinstance(n, Column)]
+        operator = str(rule.getOperator().name())
+        combined = columns[0]
+        for other in columns[1:]:
+            combined = (combined & other) if operator == "AND" else (combined | other)
+        return combined
+    if rule_type in DATASET_LEVEL_TYPES and top_level:
+        return None
+    if rule_type == "CustomSql" and top_level:
+        return _custom_sql(df, parameters["CustomSqlStatement"], condition)
+    if rule_type in ("IsComplete", "Completeness"):
+        column, _ = _column(df, parameters["TargetColumn"])
+        return column.isNotNull()
+    if rule_type == "ColumnValues":
+        column, data_type = _column(df, parameters["TargetColumn"])
+        return _column_values(column, data_type, condition)
+    raise NotNative(f"rule type {rule_type}")
+
+
+def _custom_sql(df: DataFrame, statement: str, condition: Any) -> SqlMembership | None:
+    if condition is not None and _simple_name(condition) != "Condition":
+        return None  # a CustomSql with a condition compares one value: dataset level
+    df.createOrReplaceTempView(PRIMARY_VIEW)
+    selected = df.sparkSession.sql(statement).columns
+    names = {c.lower(): c for c in df.columns}
+    missing = [c for c in selected if c.lower() not in names]
+    if missing:
+        raise NotNative(f"CustomSql selects {', '.join(missing)}, which the data does not hold")
+    return SqlMembership(statement, tuple(names[c.lower()] for c in selected))
+
+
+def _column_values(column: Column, data_type: T.DataType, condition: Any) -> Column:
+    kind = _simple_name(condition)
+    operator = str(condition.getOperator().name()) if condition is not None else ""
+    if kind == "NumberBasedCondition" and isinstance(data_type, T.NumericType):
+        operands = list(condition.getOperands())
+        if any(_simple_name(o) != "AtomicNumberOperand" for o in operands):
+            raise NotNative("ColumnValues with a computed operand")
+        numbers = [float(str(o.getOperand())) for o in operands]
+        if operator in _NUMBER_OPERATORS:
+            return F.coalesce(_NUMBER_OPERATORS[operator](column, numbers[0]), F.lit(False))
+        if operator == "BETWEEN":
+            return F.coalesce((column > numbers[0]) & (column < numbers[1]), F.lit(False))
+        raise NotNative(f"ColumnValues {operator} on numbers")
+    if kind == "StringBasedCondition" and isinstance(data_type, T.StringType):
+        operands = list(condition.getOperands())
+        if any(_simple_name(o) != "QuotedStringOperand" for o in operands):
+            raise NotNative("ColumnValues with a keyword operand (NULL, EMPTY, …)")
+        values = [str(o.getOperand()) for o in operands]
+        if operator == "IN":
+            return F.coalesce(column.isin(values), F.lit(False))
+        if operator == "NOT_IN":
+            return column.isNull() | ~column.isin(values)
+        if operator == "EQUALS":
+            return F.coalesce(column == values[0], F.lit(False))
+        if operator == "NOT_EQUALS":
+            return column.isNull() | (column != values[0])
+        raise NotNative(f"ColumnValues {operator} on strings")
+    raise NotNative(f"ColumnValues {kind} {operator} on {data_type.simpleString()}")
+
+
+__all__ = ["RowLevelPlan", "plan_row_level"]
