@@ -168,9 +168,11 @@ def _steps(
                     writer.write(df, WriteRequest(target_db, target_table, location, allow_schema_change="permissive", replace="table"))
                 finally:
                     df.unpersist()
-                    quality.release()
         except EtlError as error:
             raise with_consequence(error, _not_updated(args, target_db, target_table)) from error
+        finally:
+            # Also when the SQL or a DQ halt fails before the write: the local worker's session lives on.
+            quality.release()
         result.rows_read = rows
         result.rows_written = rows
         result.rows_quarantined = quality.quarantined
