@@ -17,7 +17,7 @@ function cli(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
 describe('command line errors', () => {
   test.each([
     [[], /Usage:/],
-    [['launch'], /unknown command "launch"; expected one of: run, demo, validate, job, query, load-lookups/],
+    [['launch'], /unknown command "launch"; expected one of: run, demo, validate, job, ide, query, load-lookups/],
     [['run', '--config', EXAMPLES], /run: --collect is required/],
     [['run', '--collect', '/no/such/folder', '--config', EXAMPLES], /run: --collect \/no\/such\/folder is not a folder/],
     [['run', '--collect', ROOT, '--config', EXAMPLES, '--colour'], /run: Unknown option '--colour'/],
