@@ -3,7 +3,7 @@
 // into other files of lib/. Not exported from index.ts: not part of the jsii API, no compatibility
 // promise beyond "the CLI of the same release works with it". Nothing in this library imports the CLI.
 export type { JobKey } from './contract';
-export { ConfigurationLayout } from './contract';
+export { ConfigurationLayout, contractJob } from './contract';
 export { InsuranceLakeError } from './errors';
 export { configurationFileKind } from './etl/configuration-layout';
 export type { AslDefinition, PseudoParameters } from './orchestration/local-definition';

@@ -32,7 +32,8 @@ const MAX_LISTED_PROBLEMS = 25;
  *     transformation-spec/<DB>-entitymatch.json, <DB>-<TBL>-dependent.json
  *     transformation-sql/{spark,athena,redshift}-<DB>-<TBL>.sql
  *     dq-rules/dq-<DB>-<TBL>.json
- *   lookups/lookups.json                    read only by insurancelake run
+ *   lookups/lookups.json                    read only by the insurancelake CLI (run, job, ide vscode)
+ *   jars/*.jar                              read only by the insurancelake CLI: jars of its local Spark session
  * ```
  *
  * @example

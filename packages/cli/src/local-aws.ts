@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, QueryCommand, AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, CreateTableCommandInput, DynamoDBClient, QueryCommand, AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { LOCAL_PSEUDO, LocalLake } from './local-lake';
+import { LOCAL_PSEUDO, LocalLake, LocalTable } from './local-lake';
 
 /** AWS SDK clients pointed at the local moto server. */
 export class LocalAws {
@@ -38,18 +38,7 @@ export class LocalAws {
       const key = path.relative(configDir, file).split(path.sep).join('/');
       await this.s3.send(new PutObjectCommand({ Bucket: lake.bucketNames.etlScripts, Key: key, Body: fs.readFileSync(file) }));
     }
-    for (const table of lake.tables) {
-      const p = table.properties;
-      await this.dynamodb.send(new CreateTableCommand({
-        TableName: table.name,
-        KeySchema: p.KeySchema,
-        AttributeDefinitions: p.AttributeDefinitions,
-        GlobalSecondaryIndexes: p.GlobalSecondaryIndexes?.map((g: any) => ({
-          IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection,
-        })),
-        BillingMode: 'PAY_PER_REQUEST',
-      }));
-    }
+    for (const table of lake.tables) await this.dynamodb.send(new CreateTableCommand(createTableInput(table)));
     await this.sns.send(new CreateTopicCommand({ Name: lake.topicArn.split(':').pop()! }));
     await this.sfn.send(new CreateStateMachineCommand({
       name: lake.stateMachineName,
@@ -96,6 +85,20 @@ export class LocalAws {
     } while (start);
     return items;
   }
+}
+
+/** The CreateTable request of a table of the template (keys and GSIs as defined, on demand). */
+export function createTableInput(table: LocalTable): CreateTableCommandInput {
+  const p = table.properties;
+  return {
+    TableName: table.name,
+    KeySchema: p.KeySchema,
+    AttributeDefinitions: p.AttributeDefinitions,
+    GlobalSecondaryIndexes: p.GlobalSecondaryIndexes?.map((g: any) => ({
+      IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection,
+    })),
+    BillingMode: 'PAY_PER_REQUEST',
+  };
 }
 
 /** Plain value of a DynamoDB attribute (strings, numbers, maps and lists). */

@@ -2,8 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Configuration, InsuranceLake } from 'cdk-insurancelake';
-import { AslDefinition, JobKey, PseudoParameters, resolveStateMachineDefinition, resolveTemplateValue } from 'cdk-insurancelake/lib/local-runner';
+import { Configuration, InsuranceLake, TransformModules } from 'cdk-insurancelake';
+import {
+  AslDefinition, InsuranceLakeError, JobKey, PseudoParameters, resolveStateMachineDefinition, resolveTemplateValue,
+} from 'cdk-insurancelake/lib/local-runner';
+import { InputError } from './errors';
 
 /** The account and region of the local lake: names of buckets and ARNs carry them. */
 export const LOCAL_PSEUDO: Required<PseudoParameters> = {
@@ -62,6 +65,8 @@ export interface LocalLake {
 export function synthesizeLocalLake(options: {
   entityMatch: boolean;
   configuration?: Configuration;
+  /** The user's transform modules (`--transforms`), checked with the configuration as at `cdk synth`. */
+  transformModules?: TransformModules;
   /** Naming of a deployed lake (`insurancelake job --aws`); default the construct's defaults. */
   environmentName?: string;
   resourcePrefix?: string;
@@ -82,15 +87,29 @@ export function synthesizeLocalLake(options: {
     context: { 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:disable-asset-staging': true, 'aws:cdk:bundling-stacks': [] },
   });
   const stack = new Stack(app, 'InsuranceLakeLocal', { env: { account: pseudo.accountId, region: pseudo.region } });
-  const lake = new InsuranceLake(stack, 'Lake', {
-    entityMatch: options.entityMatch,
-    configuration: options.configuration,
-    environmentName: options.environmentName,
-    resourcePrefix: options.resourcePrefix,
-  });
-  const template = app.synth().getStackByName(stack.stackName).template;
-  if (validation === undefined) delete process.env.CDK_VALIDATION;
-  else process.env.CDK_VALIDATION = validation;
+  let lake: InsuranceLake;
+  let template: any;
+  try {
+    lake = new InsuranceLake(stack, 'Lake', {
+      entityMatch: options.entityMatch,
+      configuration: options.configuration,
+      transformModules: options.transformModules,
+      environmentName: options.environmentName,
+      resourcePrefix: options.resourcePrefix,
+    });
+    template = app.synth().getStackByName(stack.stackName).template;
+  } catch (error) {
+    // The configuration checked with the transform modules (at bind, as `cdk synth` checks it).
+    if (error instanceof InsuranceLakeError) {
+      const hint = error.id === 'Configuration.Invalid' && !options.transformModules && /(unknown|invalid) key "/.test(error.message)
+        ? '\nA key that is a transform of your own modules needs the modules folder: --transforms <folder>.' : '';
+      throw new InputError(error.message + hint);
+    }
+    throw error;
+  } finally {
+    if (validation === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = validation;
+  }
   const resources: Record<string, { Type: string; Properties?: any; Metadata?: any }> = template.Resources ?? {};
   const resolve = (value: unknown) => resolveTemplateValue(template, value, pseudo);
   const name = (token: string) => String(resolve(stack.resolve(token)));

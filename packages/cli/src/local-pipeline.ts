@@ -72,6 +72,8 @@ export class LocalPipeline {
     private readonly buckets: LocalBuckets,
     private readonly progress: Progress,
     private readonly lambdaLog: (line: string) => void,
+    /** Arguments only a local run passes every job (`--transform_modules_path`): added last. */
+    private readonly localArguments: Record<string, string> = {},
   ) {
     installPromiseWithResolvers();
   }
@@ -181,13 +183,14 @@ export class LocalPipeline {
 
   /**
    * What the Spark worker receives for a run of Glue job `jobName`: the arguments Glue adds, the
-   * job's default arguments, the run's arguments, with the lake's buckets as local folders.
+   * job's default arguments, the run's arguments and the local ones, with the lake's buckets as
+   * local folders.
    */
   jobArguments(jobName: string, runArgs: Record<string, string>): Record<string, string> {
     const job = this.lake.jobs.get(jobName);
     if (!job) throw new GlueJobRunFailed(`no Glue job named ${jobName} in the synthesized lake`);
     // Glue itself adds --JOB_NAME and --JOB_RUN_ID to every run's arguments.
-    const glueArgs = { '--JOB_NAME': jobName, '--JOB_RUN_ID': `jr_local_${Date.now().toString(16)}`, ...job.defaultArguments, ...runArgs };
+    const glueArgs = { '--JOB_NAME': jobName, '--JOB_RUN_ID': `jr_local_${Date.now().toString(16)}`, ...job.defaultArguments, ...runArgs, ...this.localArguments };
     return Object.fromEntries(Object.entries(glueArgs).map(([k, v]) => [k, this.localUris(String(v))]));
   }
 

@@ -36,7 +36,8 @@ export class SparkWorker {
     const log = fs.openSync(logFile, 'a');
     const child = spawn(python, ['-m', 'insurancelake_local.worker', '--warehouse', warehouse], {
       cwd: ENGINE_DIR,
-      env: { ...process.env, ...env, PYTHONPATH: ENGINE_PYTHONPATH, PYTHONUNBUFFERED: '1' },
+      // `env` may carry a longer PYTHONPATH (the engine's, then --python-modules).
+      env: { ...process.env, PYTHONPATH: ENGINE_PYTHONPATH, ...env, PYTHONUNBUFFERED: '1' },
       stdio: ['pipe', 'pipe', log],
     });
     return new SparkWorker(child, logFile);

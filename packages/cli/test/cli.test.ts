@@ -17,7 +17,7 @@ function cli(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
 describe('command line errors', () => {
   test.each([
     [[], /Usage:/],
-    [['launch'], /unknown command "launch"; expected one of: run, demo, validate, job, query, load-lookups/],
+    [['launch'], /unknown command "launch"; expected one of: run, demo, validate, job, ide, query, load-lookups/],
     [['run', '--config', EXAMPLES], /run: --collect is required/],
     [['run', '--collect', '/no/such/folder', '--config', EXAMPLES], /run: --collect \/no\/such\/folder is not a folder/],
     [['run', '--collect', ROOT, '--config', EXAMPLES, '--colour'], /run: Unknown option '--colour'/],
@@ -118,13 +118,13 @@ describe('command line errors', () => {
   test('--help prints the commands, the environment variables and exits 0', () => {
     const result = cli(['--help']);
     expect(result.status).toBe(0);
-    for (const command of ['run', 'demo', 'validate', 'job', 'query', 'load-lookups']) expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
-    for (const variable of ['INSURANCELAKE_VENV', 'INSURANCELAKE_PYTHON', 'INSURANCELAKE_IVY_DIR', 'INSURANCELAKE_DRIVER_MEMORY', 'INSURANCELAKE_LOG_LEVEL', 'INSURANCELAKE_DEBUG', 'XDG_CACHE_HOME']) {
+    for (const command of ['run', 'demo', 'validate', 'job', 'ide', 'query', 'load-lookups']) expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const variable of ['INSURANCELAKE_VENV', 'INSURANCELAKE_PYTHON', 'INSURANCELAKE_IVY_DIR', 'INSURANCELAKE_DRIVER_MEMORY', 'INSURANCELAKE_EXTRA_JARS', 'INSURANCELAKE_LOG_LEVEL', 'INSURANCELAKE_DEBUG', 'XDG_CACHE_HOME']) {
       expect(result.stdout).toContain(variable);
     }
   });
 
-  test.each(['run', 'demo', 'validate', 'job', 'query', 'load-lookups'])('insurancelake %s --help prints its usage, every option and an example', (command) => {
+  test.each(['run', 'demo', 'validate', 'job', 'ide', 'query', 'load-lookups'])('insurancelake %s --help prints its usage, every option and an example', (command) => {
     const result = cli([command, '--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Usage: insurancelake ${command}`, 'm'));

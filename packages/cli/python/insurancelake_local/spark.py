@@ -3,7 +3,9 @@
 Maven artifacts come through ``spark.jars.packages`` and are cached in ``INSURANCELAKE_IVY_DIR``
 (default: the user's cache folder, ``$XDG_CACHE_HOME/insurancelake/ivy`` or
 ``~/.cache/insurancelake/ivy``, as the ``insurancelake`` CLI uses), so the first session downloads them
-once and later ones start offline.
+once and later ones start offline. Jars of your own (the construct's ``extraJars``) come from
+``INSURANCELAKE_EXTRA_JARS`` (comma-separated paths; the ``insurancelake`` CLI adds
+``<config>/jars/*.jar`` to it) into ``spark.jars``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,19 @@ def ivy_dir() -> str:
     """Where Ivy caches the Maven jars: ``$INSURANCELAKE_IVY_DIR`` or ``<user cache>/insurancelake/ivy``."""
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return os.environ.get("INSURANCELAKE_IVY_DIR") or str(Path(cache) / "insurancelake" / "ivy")
+
+
+EXTRA_JARS_ENV = "INSURANCELAKE_EXTRA_JARS"
+
+
+def extra_jars() -> list[str]:
+    """The user's jar files for the session: the paths of ``$INSURANCELAKE_EXTRA_JARS``; a path that
+    is not a file is an error naming the variable (Spark would only warn and miss the classes)."""
+    jars = [entry.strip() for entry in os.environ.get(EXTRA_JARS_ENV, "").split(",") if entry.strip()]
+    missing = [jar for jar in jars if not Path(jar).is_file()]
+    if missing:
+        raise ValueError(f"{EXTRA_JARS_ENV}: {', '.join(missing)} is not a file; expected comma-separated jar paths")
+    return [str(Path(jar).resolve()) for jar in jars]
 
 
 # The folders holding the engine (cdk-insurancelake's assets/glue) and this package (the CLI's python/).
@@ -78,6 +93,9 @@ def build_local_spark(
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", os.environ.get("INSURANCELAKE_DRIVER_MEMORY", "2g"))
     )
+    jars = extra_jars()
+    if jars:
+        builder = builder.config("spark.jars", ",".join(jars))
     for key, value in (extra_conf or {}).items():
         builder = builder.config(key, value)
     return builder.getOrCreate()

@@ -84,7 +84,7 @@ class Worker:
         if op == "query":
             return self._query(request["sql"], int(request.get("limit", 1000)))
         if op == "validate":
-            return self._validate(request["config"])
+            return self._validate(request["config"], request.get("transforms"))
         raise ValueError(f"unknown worker operation {op!r}")
 
     def _job(self, job: str, arguments: dict[str, str]) -> dict[str, Any]:
@@ -128,8 +128,9 @@ class Worker:
             "rows": [[_jsonable(v) for v in row] for row in rows],
         }
 
-    def _validate(self, config_dir: str) -> dict[str, Any]:
-        """Every problem of a configuration folder, DQDL and Spark SQL checked by the real parsers (JVM)."""
+    def _validate(self, config_dir: str, transforms: str | None = None) -> dict[str, Any]:
+        """Every problem of a configuration folder, DQDL and Spark SQL checked by the real parsers (JVM);
+        ``transforms`` is the folder of the user's transform modules, loaded first."""
         from pathlib import Path
 
         from insurancelake_etl.dq.evaluator import JvmDqdlParser
@@ -138,7 +139,8 @@ class Worker:
 
         parser = JvmDqdlParser(self.spark)
         checkers = [lambda rule: parser.parse(rule)[1]] if parser.available else []
-        problems = validate_config(Path(config_dir), checkers, jvm_sql_parser(self.spark))
+        modules = Path(transforms) if transforms else None
+        problems = validate_config(Path(config_dir), checkers, jvm_sql_parser(self.spark), transforms=modules)
         return {"problems": [dataclasses.asdict(p) for p in problems]}
 
     def close(self) -> None:

@@ -1,9 +1,11 @@
 import { demoCommand } from './demo';
+import { ideCommand } from './ide';
 import { jobCommand } from './job';
 import { loadLookupsCommand } from './load-lookups';
 import { queryCommand } from './query';
 import { runCommand } from './run';
 import { validateCommand } from './validate';
+import { EXTRAS_OPTIONS } from '../local-extras';
 
 /** One option of a command: its parser type, the value it takes (if any) and what it does. */
 export interface CommandOption {
@@ -29,14 +31,16 @@ const JSON_OUT: CommandOption = { type: 'boolean', description: 'print the resul
 export const COMMANDS: Record<string, Command> = {
   'run': {
     summary: 'run every file of a Collect folder through the local pipeline',
-    usage: 'insurancelake run --collect <dir> --config <dir> [--workdir <dir>] [--json]',
+    usage: 'insurancelake run --collect <dir> --config <dir> [--workdir <dir>] [--transforms <dir>] [--python-modules <list>] [--json]',
     description: 'Every file under <collect>/<Database>/<Table>/... goes through the pipeline as if dropped in the Collect\n'
       + 'bucket: trigger Lambda, Step Functions state machine, Glue jobs on local Spark, auditor. Exit code 1 when\n'
-      + 'a file fails. Writes report.html and summary.json into the working folder.',
+      + 'a file fails. Writes report.html and summary.json into the working folder. Jars in <config>/jars/ (and\n'
+      + '$INSURANCELAKE_EXTRA_JARS) join the local Spark session, as extraJars join the Glue jobs.',
     options: {
       collect: { type: 'string', value: '<dir>', description: 'the folder whose <Database>/<Table>/<file> layout mirrors the Collect bucket' },
       config: { type: 'string', value: '<dir>', description: 'the configuration folder (the one that contains etl/), as configurationPath takes it' },
       workdir: WORKDIR,
+      ...EXTRAS_OPTIONS,
       json: JSON_OUT,
     },
     example: 'insurancelake run --collect ./collect --config ./config --workdir ./work',
@@ -58,12 +62,13 @@ export const COMMANDS: Record<string, Command> = {
   },
   'validate': {
     summary: 'check a configuration folder; exit 1 on problems',
-    usage: 'insurancelake validate --config <dir> [--json]',
+    usage: 'insurancelake validate --config <dir> [--transforms <dir>] [--python-modules <list>] [--json]',
     description: 'Checks every transformation spec (JSON Schema), mapping, data quality rule file (DQDL, by the real\n'
       + 'parser), SQL file name and entity-match spec with the checks the jobs make. One line per problem:\n'
       + '`file: path: message`.',
     options: {
       config: { type: 'string', value: '<dir>', description: 'the configuration folder (the one that contains etl/)' },
+      ...EXTRAS_OPTIONS,
       json: { type: 'boolean', description: 'print {"problems": [...]} as JSON' },
     },
     example: 'insurancelake validate --config ./config',
@@ -71,7 +76,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   'job': {
     summary: 'run one Glue job locally with the arguments the state machine passes',
-    usage: 'insurancelake job <collect-to-cleanse|cleanse-to-consume|entity-match> --file <file> --config <dir> [--collect <dir>] [--workdir <dir>] [--print-args | --aws --account <id> [--region <name>] [--environment <name>] [--lake-prefix <prefix>]]',
+    usage: 'insurancelake job <collect-to-cleanse|cleanse-to-consume|entity-match> --file <file> --config <dir> [--collect <dir>] [--workdir <dir>] [--transforms <dir>] [--python-modules <list>] [--print-args | --aws --account <id> [--region <name>] [--environment <name>] [--lake-prefix <prefix>]]',
     description: 'The real trigger Lambda turns the file into the execution input, then only that job\'s Glue task of the\n'
       + 'synthesized state machine runs (its own Parameters, no other state): the job reads and writes the tables of\n'
       + 'the working folder, so cleanse-to-consume after collect-to-cleanse with the same --workdir continues it.\n'
@@ -82,6 +87,7 @@ export const COMMANDS: Record<string, Command> = {
       'config': { type: 'string', value: '<dir>', description: 'the configuration folder (the one that contains etl/)' },
       'collect': { type: 'string', value: '<dir>', description: 'the folder that mirrors the Collect bucket (default: worked out from --file)' },
       'workdir': WORKDIR,
+      ...EXTRAS_OPTIONS,
       'print-args': { type: 'boolean', description: 'print the job\'s arguments, one --name value per line, and run nothing' },
       'aws': { type: 'boolean', description: 'print the aws glue start-job-run command for a deployed lake, and run nothing' },
       'account': { type: 'string', value: '<id>', description: 'with --aws: the account the lake is deployed in' },
@@ -91,6 +97,24 @@ export const COMMANDS: Record<string, Command> = {
     },
     example: 'insurancelake job collect-to-cleanse --file ./collect/SyntheticGeneralData/PolicyData/policies.csv --config ./config --print-args',
     handler: jobCommand,
+  },
+  'ide': {
+    summary: 'write a VS Code launch configuration that debugs one job locally',
+    usage: 'insurancelake ide vscode --job <collect-to-cleanse|cleanse-to-consume|entity-match> --file <file> --config <dir> [--collect <dir>] [--workdir <dir>] [--transforms <dir>] [--python-modules <list>]',
+    description: 'Adds (or replaces, by name) a debugpy configuration in .vscode/launch.json of the current folder, keeping\n'
+      + 'the other entries. It runs the job\'s entry script with the arguments insurancelake job --print-args gives,\n'
+      + 'on the working folder\'s tables; the DynamoDB tables (lookups loaded) live in a moto server that\n'
+      + 'insurancelake_local.debug_job starts inside the debugged process, so nothing else needs to run.',
+    options: {
+      job: { type: 'string', value: '<job>', description: 'collect-to-cleanse, cleanse-to-consume or entity-match' },
+      file: { type: 'string', value: '<file>', description: 'the Collect file, as insurancelake job takes it' },
+      config: { type: 'string', value: '<dir>', description: 'the configuration folder (the one that contains etl/)' },
+      collect: { type: 'string', value: '<dir>', description: 'the folder that mirrors the Collect bucket (default: worked out from --file)' },
+      workdir: WORKDIR,
+      ...EXTRAS_OPTIONS,
+    },
+    example: 'insurancelake ide vscode --job collect-to-cleanse --file ./collect/SyntheticGeneralData/PolicyData/policies.csv --config ./config',
+    handler: ideCommand,
   },
   'query': {
     summary: 'run Spark SQL against the local catalog of a previous run',
@@ -123,6 +147,7 @@ export const ENVIRONMENT: [string, string][] = [
   ['INSURANCELAKE_PYTHON', 'the Python 3.11 that creates the environment (default: python3.11, then python3)'],
   ['INSURANCELAKE_IVY_DIR', 'where Spark keeps the Maven jars (default: <cache>/ivy)'],
   ['INSURANCELAKE_DRIVER_MEMORY', 'the local Spark driver\'s memory (default: 2g)'],
+  ['INSURANCELAKE_EXTRA_JARS', 'more jars for the local Spark session (comma-separated paths), after <config>/jars/*.jar'],
   ['INSURANCELAKE_LOG_LEVEL', 'log level of the Spark worker\'s log (default: INFO)'],
   ['INSURANCELAKE_DEBUG', '1: print the stack trace of an unexpected failure, as --verbose does'],
   ['XDG_CACHE_HOME', '<cache> is $XDG_CACHE_HOME/insurancelake (default: ~/.cache/insurancelake)'],
@@ -132,7 +157,7 @@ export const ENVIRONMENT: [string, string][] = [
 export function commandHelp(name: string, command: Command): string {
   const options = Object.entries(command.options).map(([option, o]) => {
     const flag = `--${option}${o.value ? ` ${o.value}` : ''}`;
-    return `  ${flag.padEnd(18)} ${o.description}`;
+    return `  ${flag.padEnd(24)} ${o.description}`;
   });
   return [
     `insurancelake ${name} — ${command.summary}`,
@@ -143,7 +168,7 @@ export function commandHelp(name: string, command: Command): string {
     '',
     'Options:',
     ...options,
-    `  ${'-h, --help'.padEnd(18)} show this help`,
+    `  ${'-h, --help'.padEnd(24)} show this help`,
     '',
     'Example:',
     `  ${command.example}`,

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ConfigurationLayout, JobKey } from 'cdk-insurancelake/lib/local-runner';
 import { UsageError } from '../errors';
 import { LocalAws } from '../local-aws';
+import { ExtrasOptions, LocalExtras, extrasEnvironment, extrasOptions, localJobArguments, resolveExtras } from '../local-extras';
 import { LocalLake, synthesizeLocalLake } from '../local-lake';
 import { JobTaskRun, LocalPipeline } from '../local-pipeline';
 import { readLookupsManifest } from '../lookups-manifest';
@@ -56,6 +57,8 @@ export interface JobOptions {
   readonly workdir: Workdir;
   /** Run the job (false: only work out its arguments). */
   readonly execute: boolean;
+  /** `--transforms` and `--python-modules`. */
+  readonly extras?: ExtrasOptions;
 }
 
 /** `insurancelake job <job> --file F --config DIR [--collect DIR] [--workdir DIR] [--print-args | --aws ...]`. */
@@ -76,6 +79,7 @@ export async function jobCommand(values: Record<string, string | boolean | undef
     configDir: path.resolve(values.config),
     workdir: Workdir.resolve(values.workdir as string | undefined),
     execute: !values['print-args'] && !values.aws,
+    extras: extrasOptions(values),
   };
   const run = await runOneJob(options, new Progress(process.stderr));
   if (values['print-args']) {
@@ -86,6 +90,7 @@ export async function jobCommand(values: Record<string, string | boolean | undef
     const deployed = synthesizeLocalLake({
       entityMatch: hasEntityMatchSpec(options.configDir),
       configuration: configurationOf(options.configDir),
+      transformModules: run.extras.transformModules,
       environmentName: values.environment as string | undefined,
       resourcePrefix: values['lake-prefix'] as string | undefined,
       pseudo: { partition: 'aws', urlSuffix: 'amazonaws.com', accountId: values.account as string, region: region! },
@@ -110,19 +115,21 @@ export async function jobCommand(values: Record<string, string | boolean | undef
  * from the file, then the state machine's Glue task for the job runs alone on it, through the same
  * code the full local pipeline uses. Starts and stops its own moto server and Spark worker.
  */
-export async function runOneJob(options: JobOptions, progress: Progress): Promise<JobTaskRun & { lake: LocalLake }> {
+export async function runOneJob(options: JobOptions, progress: Progress): Promise<JobTaskRun & { lake: LocalLake; extras: LocalExtras }> {
   const { workdir } = options;
   const configuration = configurationOf(options.configDir);
   // A broken lookups.json is reported before anything starts, as `run` does.
   const lookups = readLookupsManifest(path.join(options.configDir, ConfigurationLayout.files.lookups));
   workdir.prepare();
   const python = ensurePython();
+  const extras = resolveExtras('job', options.extras ?? {}, options.configDir, python);
   const moto = await MotoServer.start(python);
   const env = { ...moto.awsEnvironment(), INSURANCELAKE_WAREHOUSE: `file://${workdir.warehouse}` };
   Object.assign(process.env, env);
-  const worker = SparkWorker.start(python, `file://${workdir.warehouse}`, env, path.join(workdir.logs, 'spark-worker.log'));
+  const worker = SparkWorker.start(python, `file://${workdir.warehouse}`, { ...env, ...extrasEnvironment(extras) }, path.join(workdir.logs, 'spark-worker.log'));
   try {
-    const lake = synthesizeLocalLake({ entityMatch: hasEntityMatchSpec(options.configDir), configuration });
+    const { transformModules } = extras;
+    const lake = synthesizeLocalLake({ entityMatch: hasEntityMatchSpec(options.configDir), configuration, transformModules });
     const aws = new LocalAws(moto.endpoint);
     await aws.provision(lake, options.configDir);
     const pipeline = new LocalPipeline(lake, aws, worker, {
@@ -131,7 +138,7 @@ export async function runOneJob(options: JobOptions, progress: Progress): Promis
       consume: workdir.bucket('consume'),
       etlScripts: options.configDir,
       glueTemp: workdir.bucket('glue-temp'),
-    }, progress, (line) => fs.appendFileSync(path.join(workdir.logs, 'lambda.log'), line + '\n'));
+    }, progress, (line) => fs.appendFileSync(path.join(workdir.logs, 'lambda.log'), line + '\n'), localJobArguments(extras));
     const { executions: [execution], notStarted } = await pipeline.triggerOnly(options.file.key);
     if (!execution) {
       throw new UsageError(`job: the trigger started no execution for ${options.file.key}: ${notStarted} (trigger log: ${path.join(workdir.logs, 'lambda.log')})`);
@@ -141,7 +148,7 @@ export async function runOneJob(options: JobOptions, progress: Progress): Promis
       progress.line(`local Spark ready (${(await worker.request<{ seconds: number }>('start')).seconds.toFixed(1)} s)`);
     }
     const run = await pipeline.runJobTask(options.job, execution.name, execution.input, options.execute);
-    return { ...run, lake };
+    return { ...run, lake, extras };
   } finally {
     await worker.close();
     moto.stop();

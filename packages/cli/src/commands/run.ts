@@ -5,6 +5,7 @@ import { Configuration } from 'cdk-insurancelake';
 import { ConfigurationLayout, InsuranceLakeError, configurationFileKind } from 'cdk-insurancelake/lib/local-runner';
 import { InputError, UsageError } from '../errors';
 import { LocalAws, listFiles } from '../local-aws';
+import { ExtrasOptions, extrasEnvironment, extrasOptions, localJobArguments, resolveExtras } from '../local-extras';
 import { synthesizeLocalLake, LocalLake } from '../local-lake';
 import { LocalPipeline } from '../local-pipeline';
 import { LookupsManifest, readLookupsManifest } from '../lookups-manifest';
@@ -24,6 +25,8 @@ export interface RunOptions {
   readonly configDir: string;
   readonly workdir: Workdir;
   readonly json: boolean;
+  /** `--transforms` and `--python-modules`. */
+  readonly extras?: ExtrasOptions;
 }
 
 /** `insurancelake run --collect DIR --config DIR [--workdir DIR] [--json]`. */
@@ -31,7 +34,7 @@ export async function runCommand(values: Record<string, string | boolean | undef
   const collectDir = requiredDir(values.collect, '--collect', 'the folder whose <Database>/<Table>/<file> layout mirrors the Collect bucket');
   const configDir = requiredDir(values.config, '--config', `the configuration folder (the one that contains ${ConfigurationLayout.deployed_folder}/)`);
   const workdir = Workdir.resolve(values.workdir as string | undefined);
-  const executions = await runPipeline({ collectDir, configDir, workdir, json: !!values.json });
+  const executions = await runPipeline({ collectDir, configDir, workdir, json: !!values.json, extras: extrasOptions(values) });
   return executions.every((e) => e.status === 'SUCCEEDED') ? 0 : 1;
 }
 
@@ -53,12 +56,13 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
   const lookups = readLookupsManifest(path.join(options.configDir, ConfigurationLayout.files.lookups));
   workdir.prepare();
   const python = ensurePython();
+  const extras = resolveExtras('run', options.extras ?? {}, options.configDir, python);
 
   const moto = await MotoServer.start(python);
   const env = { ...moto.awsEnvironment(), INSURANCELAKE_WAREHOUSE: `file://${workdir.warehouse}` };
   Object.assign(process.env, env);
   progress.line(`local AWS endpoint (moto) on ${moto.endpoint}`);
-  const worker = SparkWorker.start(python, `file://${workdir.warehouse}`, env, path.join(workdir.logs, 'spark-worker.log'));
+  const worker = SparkWorker.start(python, `file://${workdir.warehouse}`, { ...env, ...extrasEnvironment(extras) }, path.join(workdir.logs, 'spark-worker.log'));
   const onSignal = () => {
     worker.kill();
     moto.stop();
@@ -70,7 +74,8 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
     // The JVM starts while the construct synthesizes: the two slow start-up steps overlap.
     const sparkReady = worker.request<{ seconds: number }>('start');
     sparkReady.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
-    const lake = synthesizeLocalLake({ entityMatch: hasEntityMatchSpec(options.configDir), configuration });
+    const { transformModules } = extras;
+    const lake = synthesizeLocalLake({ entityMatch: hasEntityMatchSpec(options.configDir), configuration, transformModules });
     progress.line(`synthesized InsuranceLake (${lake.asl.StartAt} → ${Object.keys(lake.asl.States).length} states) in ${lake.synthSeconds.toFixed(1)} s`);
     const aws = new LocalAws(moto.endpoint);
     await aws.provision(lake, options.configDir);
@@ -84,7 +89,7 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
       consume: workdir.bucket('consume'),
       etlScripts: options.configDir,
       glueTemp: workdir.bucket('glue-temp'),
-    }, progress, (line) => fs.appendFileSync(path.join(workdir.logs, 'lambda.log'), line + '\n'));
+    }, progress, (line) => fs.appendFileSync(path.join(workdir.logs, 'lambda.log'), line + '\n'), localJobArguments(extras));
     const executions: ExecutionSummary[] = [];
     for (const file of files) executions.push(...await pipeline.runFile(file));
 

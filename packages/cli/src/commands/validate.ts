@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Configuration } from 'cdk-insurancelake';
 import { InsuranceLakeError } from 'cdk-insurancelake/lib/local-runner';
 import { UsageError } from '../errors';
+import { extrasEnvironment, extrasOptions, resolveExtras } from '../local-extras';
 import { ensurePython } from '../python';
 import { SparkWorker } from '../spark-worker';
 
@@ -14,8 +15,10 @@ interface Problem {
 }
 
 /**
- * `insurancelake validate --config DIR`: every spec (JSON Schema), mapping, DQ rule file (DQDL
- * parsed by the real parser), SQL file and entity-match spec, with the validators the jobs use.
+ * `insurancelake validate --config DIR [--transforms DIR] [--python-modules LIST]`: every spec (JSON
+ * Schema, with the keys of the transform modules), mapping, DQ rule file (DQDL parsed by the real
+ * parser), SQL file and entity-match spec, with the validators the jobs use; the transform modules
+ * are loaded as a job loads them (a module that does not import is a problem naming its file).
  * One line per problem (`file: path: message`), exit code 1 when there is any.
  */
 export async function validateCommand(values: Record<string, string | boolean | undefined>): Promise<number> {
@@ -31,11 +34,18 @@ export async function validateCommand(values: Record<string, string | boolean | 
     return report([{ file: '', path: '', message: error.message }], configDir, !!values.json);
   }
   const python = ensurePython();
+  const options = extrasOptions(values);
+  // The modules are loaded by the engine, which reports their problems with the module file.
+  const extras = resolveExtras('validate', { pythonModules: options.pythonModules }, configDir, python);
+  const transforms = options.transforms !== undefined ? path.resolve(options.transforms) : undefined;
+  if (transforms && (!fs.existsSync(transforms) || !fs.statSync(transforms).isDirectory())) {
+    throw new UsageError(`validate: --transforms ${options.transforms} is not a folder`);
+  }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'insurancelake-validate-'));
-  const worker = SparkWorker.start(python, `file://${scratch}`, {}, path.join(scratch, 'worker.log'));
+  const worker = SparkWorker.start(python, `file://${scratch}`, extrasEnvironment(extras), path.join(scratch, 'worker.log'));
   let keepLog = false;
   try {
-    const { problems } = await worker.request<{ problems: Problem[] }>('validate', { config: configDir });
+    const { problems } = await worker.request<{ problems: Problem[] }>('validate', { config: configDir, transforms });
     return report(problems, configDir, !!values.json);
   } catch (error) {
     keepLog = true; // the error names the log
