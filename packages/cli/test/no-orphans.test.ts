@@ -78,6 +78,7 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 
 describe('no orphans', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-orphans-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const collect = path.join(dir, 'collect');
   const config = path.join(dir, 'config');
   beforeAll(() => {

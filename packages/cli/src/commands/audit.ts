@@ -92,7 +92,12 @@ export function auditEntries(state: LocalState): AuditEntry[] {
 }
 
 function counts(e: KeptExecution | undefined) {
-  return { rows_read: e?.rows_read ?? null, rows_cleanse: e?.rows_cleanse ?? null, rows_consume: e?.rows_consume ?? null, rows_quarantined: e?.rows_quarantined ?? null };
+  return {
+    rows_read: e?.rows_read ?? null,
+    rows_cleanse: e?.rows_cleanse ?? null,
+    rows_consume: e?.rows_consume ?? null,
+    rows_quarantined: e?.rows_quarantined ?? null,
+  };
 }
 
 function parseInput(text: unknown): Record<string, unknown> {
