@@ -194,6 +194,9 @@ describe('the bad-input corpus through the CLI', () => {
         selects.push(`SELECT 'value:${table}:${column}' AS k, CAST(${column} AS STRING) AS v FROM ${table}`);
       }
     }
+    // The working folder's kept audit and lineage items, as views.
+    selects.push("SELECT 'count:audit' AS k, CAST(COUNT(*) AS STRING) AS v FROM audit");
+    selects.push("SELECT 'executions-with-lineage' AS k, CAST(COUNT(DISTINCT step_function_execution_id) AS STRING) AS v FROM lineage");
     const query = cli(['query', '--workdir', work, '--json', [...new Set(selects)].join(' UNION ALL ')], 300_000);
     if (query.status !== 0) throw new Error(`the query failed: ${query.stderr}`);
     for (const line of query.stdout.trim().split('\n')) {
@@ -291,7 +294,7 @@ describe('the bad-input corpus through the CLI', () => {
     expect(lines.some((l) => l.includes(p.rename(p.c.expect.error_contains!)))).toBe(true);
   });
 
-  test('a second run in the same working folder sees the first: audit lists both runs', () => {
+  test('a second run in the same working folder sees the first: audit and query list both runs', () => {
     const audit = cli(['audit', '--workdir', work, '--json', '--limit', '1000'], 60_000);
     expect(audit.status).toBe(0);
     const executions = JSON.parse(audit.stdout).executions;
@@ -299,6 +302,10 @@ describe('the bad-input corpus through the CLI', () => {
     const rejected = executions.filter((e: any) => e.status === 'REJECTED').length;
     expect(rejected).toBe(summary.filter((e) => e.status === 'REJECTED').length);
     expect(executions).toHaveLength(seedSummary.length + summary.length);
+    // query sees the same audit items, and the lineage of every file that loaded in either run.
+    expect(facts.get('count:audit')).toBe(String(executions.filter((e: any) => e.execution_id).length));
+    const loaded = executions.filter((e: any) => e.status === 'SUCCEEDED').length;
+    expect(Number(facts.get('executions-with-lineage'))).toBeGreaterThanOrEqual(loaded);
   });
 
   test('the figures: every case tried, each one a clear error, a quarantine or an acceptance with its reason', () => {

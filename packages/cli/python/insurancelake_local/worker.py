@@ -34,6 +34,7 @@ from pyspark.sql import SparkSession
 
 from .parent_watch import watch_parent
 from .runtime import DEFAULT_ICEBERG_CATALOG, build_local_runtime, open_warehouse
+from .state_views import register_state_views
 
 LOG = logging.getLogger("insurancelake_local.worker")
 
@@ -110,8 +111,13 @@ class Worker:
 
     def _query(self, sql: str, limit: int) -> dict[str, Any]:
         """Run ``sql`` with unqualified ``db.table`` names resolved in the Iceberg catalog (the
-        default table format); when a name is not found there, in the session catalog (Parquet)."""
+        default table format); when a name is not found there, in the session catalog (Parquet).
+        ``audit``, ``dq_results`` and ``lineage`` are the working folder's kept tables when the CLI
+        names its state file in ``INSURANCELAKE_STATE``."""
         spark = self.spark
+        # The working folder's audit, DQ results and lineage (state.json) as views, when the CLI names it.
+        if os.environ.get("INSURANCELAKE_STATE"):
+            register_state_views(spark, os.environ["INSURANCELAKE_STATE"])
         previous = spark.catalog.currentCatalog()
         try:
             spark.catalog.setCurrentCatalog(QUERY_CATALOG)

@@ -97,7 +97,8 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'run Spark SQL against the local catalog of a previous run',
     usage: 'insurancelake query [--workdir <dir>] [--json] "<SQL>"',
     description: 'Runs one Spark SQL statement against the tables a previous run or demo wrote (at most 1,000 rows are\n'
-      + 'printed). Names resolve in the local Iceberg catalog first, then in the session catalog (Parquet tables).',
+      + 'printed). Names resolve in the local Iceberg catalog first, then in the session catalog (Parquet tables).\n'
+      + 'The views audit, dq_results and lineage hold the working folder\'s audit, DQ results and lineage items.',
     options: {
       workdir: { ...WORKDIR, description: 'the working folder of that run (default: ./insurancelake-work)' },
       json: { type: 'boolean', description: 'print one JSON object per row' },
