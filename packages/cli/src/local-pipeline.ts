@@ -145,7 +145,8 @@ export class LocalPipeline {
     if (!job || !entry) throw new Error(`the synthesized lake has no Glue task for the ${engineJob} job`);
     const [stateName, state] = entry;
     const { Next: _next, Catch: _catch, Retry: _retry, ...task } = state as any;
-    const asl = { StartAt: stateName, States: { [stateName]: { ...task, End: true } } } as any;
+    // As in runExecution: the interpreter's default 60 s task timeout is too short for a Spark job.
+    const asl = withTaskTimeouts({ StartAt: stateName, States: { [stateName]: { ...task, End: true } } } as any, 3600) as any;
     const run: { jobName: string; runArgs: Record<string, string>; error?: string; outcome?: JobOutcome } = { jobName: job.name, runArgs: {} };
     const machine = new StateMachine(asl, { validationOptions: { checkArn: false, checkPaths: true } });
     const unexpected = () => {

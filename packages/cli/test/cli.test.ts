@@ -155,6 +155,8 @@ describe('command line errors', () => {
 describe('a Spark that does not start', () => {
   test('names the worker log, which is kept and holds the JVM error', () => {
     const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-nospark-'));
+    // A working folder that held a run (query refuses one without tables before Spark starts).
+    fs.mkdirSync(path.join(workdir, 'warehouse', 'somedb'), { recursive: true });
     const result = spawnSync(process.execPath, [BIN, 'query', '--workdir', workdir, 'SELECT 1'],
       { cwd: ROOT, encoding: 'utf8', timeout: 180_000, env: { ...process.env, INSURANCELAKE_DRIVER_MEMORY: 'lots' } });
     expect(result.status).toBe(1);

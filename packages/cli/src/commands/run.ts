@@ -11,6 +11,7 @@ import { LocalState } from '../local-state';
 import { LookupsManifest, readLookupsManifest } from '../lookups-manifest';
 import { MotoServer } from '../moto-server';
 import { ENGINE_DIR, ENGINE_PYTHONPATH } from '../paths';
+import { parentWatchEnv } from '../process-group';
 import { Progress } from '../progress';
 import { ensurePython } from '../python';
 import { renderReport } from '../report';
@@ -156,7 +157,7 @@ export function loadLookups(
   const run = (file: string, args: string[]) => {
     try {
       execFileSync(python, ['-m', 'insurancelake_local.lookup_loader', ...args], {
-        cwd: ENGINE_DIR, env: { ...process.env, ...env, PYTHONPATH: ENGINE_PYTHONPATH }, stdio: ['ignore', 'ignore', 'pipe'],
+        cwd: ENGINE_DIR, env: { ...process.env, ...env, ...parentWatchEnv(), PYTHONPATH: ENGINE_PYTHONPATH }, stdio: ['ignore', 'ignore', 'pipe'],
       });
     } catch (error) {
       // The loader's last line of stderr is its message (a Python error names what it could not read).
