@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { InputError, UsageError } from '../errors';
 import { ensurePython } from '../python';
 import { SparkWorker, WorkerFailed } from '../spark-worker';
@@ -16,6 +17,7 @@ export async function queryCommand(values: Record<string, string | boolean | und
   const workdir = Workdir.resolve(values.workdir as string | undefined);
   if (!workdir.hasTables) throw new InputError(`no tables in ${workdir.root}; run \`insurancelake run --workdir ${workdir.root}\` first`);
   const python = ensurePython();
+  fs.mkdirSync(workdir.logs, { recursive: true }); // a run made it; the user may have removed it since
   // The audit, DQ results and lineage items of the runs (state.json) are the views audit, dq_results, lineage.
   const worker = SparkWorker.start(python, workdir.warehouse, { INSURANCELAKE_STATE: workdir.state }, `${workdir.logs}/query.log`);
   try {
