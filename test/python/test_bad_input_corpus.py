@@ -167,11 +167,11 @@ def test_corpus_case_through_validate(tmp_path, parsers, case):
     assert any(case["expect"]["error_contains"] in line for line in lines), lines
 
 
-def test_corpus_has_at_least_forty_cases_with_an_answer_each():
-    assert len(CASES) >= 40
+def test_corpus_has_at_least_sixty_cases_with_an_answer_each():
+    assert len(CASES) >= 60
     assert len({c["id"] for c in CASES}) == len(CASES)
     for case in CASES:
         assert {"error_contains", "status"} & case["expect"].keys(), case["id"]
-        assert set(case["needs"]) <= {"data", "validate"}, case["id"]
+        assert set(case["needs"]) <= {"data", "validate", "trigger"}, case["id"]
         for rel in case["files"]:
             assert (CORPUS / "cases" / case["id"] / rel).is_file(), rel

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Configuration, InsuranceLake, TransformModules } from 'cdk-insurancelake';
@@ -7,6 +6,7 @@ import {
   AslDefinition, InsuranceLakeError, JobKey, PseudoParameters, resolveStateMachineDefinition, resolveTemplateValue,
 } from 'cdk-insurancelake/lib/local-runner';
 import { InputError } from './errors';
+import { cliTempDir } from './process-group';
 
 /** The account and region of the local lake: names of buckets and ARNs carry them. */
 export const LOCAL_PSEUDO: Required<PseudoParameters> = {
@@ -79,7 +79,7 @@ export function synthesizeLocalLake(options: {
   // local run (the deployable template is validated by the tests and by `cdk synth`).
   const validation = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = 'false';
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'insurancelake-synth-'));
+  const outdir = fs.mkdtempSync(path.join(cliTempDir(), 'synth-'));
   // Asset metadata without staging points each Lambda at its bundle inside this package, where the
   // handler's external AWS SDK modules resolve; no Docker bundling ever runs.
   const app = new App({
@@ -97,6 +97,7 @@ export function synthesizeLocalLake(options: {
       environmentName: options.environmentName,
       resourcePrefix: options.resourcePrefix,
     });
+    // Only the template is read: the assembly folder goes at once (the handlers are the package's bundles).
     template = app.synth().getStackByName(stack.stackName).template;
   } catch (error) {
     // The configuration checked with the transform modules (at bind, as `cdk synth` checks it).
@@ -107,6 +108,7 @@ export function synthesizeLocalLake(options: {
     }
     throw error;
   } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
     if (validation === undefined) delete process.env.CDK_VALIDATION;
     else process.env.CDK_VALIDATION = validation;
   }

@@ -111,7 +111,7 @@ export class LocalPipeline {
    */
   private async notStarted(triggered: TriggerResult, database: string, table: string, file: string, started: number): Promise<ExecutionSummary> {
     const audit = triggered?.executionId ? await this.auditItem(triggered.executionId) : undefined;
-    const base = failedBeforeStart(database, table, file, started, null);
+    const base = { ...failedBeforeStart(database, table, file, started, null), executionId: triggered?.executionId };
     if (triggered?.status === 'REJECTED') {
       return { ...base, status: 'REJECTED', error: String(audit?.error_message ?? triggered.body ?? 'rejected by the trigger') };
     }
@@ -274,6 +274,7 @@ export class LocalPipeline {
       rows_quarantined: sumQuarantined(this.jobOutcomes),
       duration_s: round((Date.now() - started) / 1000),
       error,
+      executionId: input.execution_id,
       executionName,
       steps,
       dq: await this.dqOutcomes(input.execution_id),

@@ -1,6 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { ENGINE_DIR, ENGINE_PYTHONPATH } from './paths';
+import { killGroup, spawnGroup } from './process-group';
 
 /** A moto server on a free loopback port: the local stand-in for every AWS API the pipeline calls. */
 export class MotoServer {
@@ -8,7 +9,7 @@ export class MotoServer {
   static async start(python: string): Promise<MotoServer> {
     const port = await freePort();
     // moto's server with Step Functions timestamps as the real API returns them (epoch seconds).
-    const child = spawn(python, ['-m', 'insurancelake_local.moto_server', '-H', '127.0.0.1', '-p', String(port)], {
+    const child = spawnGroup(python, ['-m', 'insurancelake_local.moto_server', '-H', '127.0.0.1', '-p', String(port)], {
       cwd: ENGINE_DIR,
       env: { ...process.env, PYTHONPATH: ENGINE_PYTHONPATH },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -31,15 +32,12 @@ export class MotoServer {
     throw new Error(`moto server did not answer on ${server.endpoint} within 30 s: ${stderr.trim()}`);
   }
 
-  private constructor(private readonly child: ChildProcess, readonly endpoint: string) {
-    // Never leave the server behind: normal exit, Ctrl-C and crashes all stop it.
-    const stop = () => this.stop();
-    process.once('exit', stop);
-  }
+  // Never left behind: spawnGroup kills it when the CLI exits, and it ends itself when the CLI is killed.
+  private constructor(private readonly child: ChildProcess, readonly endpoint: string) {}
 
   /** Stop the server (idempotent). */
   stop(): void {
-    if (this.child.exitCode === null && !this.child.killed) this.child.kill('SIGTERM');
+    if (this.child.exitCode === null && this.child.signalCode === null) killGroup(this.child, 'SIGKILL');
   }
 
   /** Environment that points the AWS SDKs (JavaScript and boto3) at this server. */

@@ -1,8 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { SetupError } from './errors';
 import { ENGINE_DIR, ENGINE_PYTHONPATH } from './paths';
+import { cliTempDir, killGroup, spawnGroup } from './process-group';
 
 /** A failure the engine reported for one job (the worker itself lives on). */
 export class EngineError extends Error {
@@ -29,17 +31,21 @@ interface Pending {
 /**
  * The long-lived local Spark worker (`python -m insurancelake_local.worker`): one JVM for every Glue
  * task of a run. Requests are JSON lines; the worker's own logs (Spark's included) go to `logFile`.
+ * It leads a process group with its JVM and ends with the CLI (see process-group.ts); its temporary
+ * files (Python's, the JVM's, Spark's local folders) are in the CLI's temporary folder.
  */
 export class SparkWorker {
   /** Start the worker process; Spark itself starts on the first request that needs it. */
   static start(python: string, warehouse: string, env: Record<string, string>, logFile: string): SparkWorker {
     const log = fs.openSync(logFile, 'a');
-    const child = spawn(python, ['-m', 'insurancelake_local.worker', '--warehouse', warehouse], {
+    const temp = fs.mkdtempSync(path.join(cliTempDir(), 'worker-'));
+    const child = spawnGroup(python, ['-m', 'insurancelake_local.worker', '--warehouse', warehouse], {
       cwd: ENGINE_DIR,
       // `env` may carry a longer PYTHONPATH (the engine's, then --python-modules).
-      env: { ...process.env, PYTHONPATH: ENGINE_PYTHONPATH, ...env, PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, PYTHONPATH: ENGINE_PYTHONPATH, ...env, PYTHONUNBUFFERED: '1', TMPDIR: temp },
       stdio: ['pipe', 'pipe', log],
     });
+    fs.closeSync(log);
     return new SparkWorker(child, logFile);
   }
 
@@ -55,7 +61,6 @@ export class SparkWorker {
       for (const { reject } of this.pending.values()) reject(error);
       this.pending.clear();
     });
-    process.once('exit', () => this.kill());
   }
 
   /** Send one request and wait for its response. */
@@ -84,9 +89,9 @@ export class SparkWorker {
     clearTimeout(timer);
   }
 
-  /** Stop the worker at once (Ctrl-C, crash). */
+  /** Stop the worker, its JVM and Spark's Python workers at once (Ctrl-C, crash). */
   kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (!this.exited) killGroup(this.child, 'SIGKILL');
   }
 
   private receive(line: string): void {

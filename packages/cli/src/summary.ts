@@ -60,6 +60,8 @@ export interface ExecutionSummary {
   rows_quarantined: number | null;
   duration_s: number;
   error: string | null;
+  /** The audit item's `execution_id`; absent when the trigger wrote none. */
+  executionId?: string;
   executionName?: string;
   steps: StepRecord[];
   dq: RuleOutcome[];

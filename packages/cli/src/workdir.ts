@@ -35,6 +35,11 @@ export class Workdir {
     return path.join(this.root, 'report.html');
   }
 
+  /** The audit, DQ results and lineage items and the file summaries of every run here (see local-state.ts). */
+  get state(): string {
+    return path.join(this.root, 'state.json');
+  }
+
   /** Whether a run ever wrote tables here. */
   get hasTables(): boolean {
     return fs.existsSync(this.warehouse) && fs.readdirSync(this.warehouse).length > 0;

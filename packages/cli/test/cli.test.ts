@@ -17,13 +17,14 @@ function cli(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
 describe('command line errors', () => {
   test.each([
     [[], /Usage:/],
-    [['launch'], /unknown command "launch"; expected one of: run, demo, validate, job, ide, query, load-lookups/],
+    [['launch'], /unknown command "launch"; expected one of: run, demo, validate, job, ide, query, audit, load-lookups/],
     [['run', '--config', EXAMPLES], /run: --collect is required/],
     [['run', '--collect', '/no/such/folder', '--config', EXAMPLES], /run: --collect \/no\/such\/folder is not a folder/],
     [['run', '--collect', ROOT, '--config', EXAMPLES, '--colour'], /run: Unknown option '--colour'/],
     [['demo', '--rows', 'lots'], /demo: --rows must be a whole number from 10 to 10000000, got "lots"/],
     [['query'], /query: give the SQL to run/],
     [['validate'], /validate: --config is required/],
+    [['audit', '--limit', '0'], /audit: --limit must be a whole number of at least 1, got "0"/],
   ])('insurancelake %j exits 2 with a message that says what to change', (args, message) => {
     const result = cli(args as string[]);
     expect(result.status).toBe(2);
@@ -96,6 +97,13 @@ describe('command line errors', () => {
       expect(result.stderr).not.toMatch(/^\s+at /m);
     });
 
+    test('audit on a workdir that never held a run says to run first and creates no folder', () => {
+      const result = cli(['audit', '--workdir', workdir]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(`insurancelake: no runs recorded in ${workdir}; run \`insurancelake run --workdir ${workdir}\` first\n`);
+      oneLine(result);
+    });
+
     test('query on a workdir that never held a run says to run first and creates no folder', () => {
       const result = cli(['query', '--workdir', workdir, 'SHOW TABLES']);
       expect(result.status).toBe(1);
@@ -118,13 +126,13 @@ describe('command line errors', () => {
   test('--help prints the commands, the environment variables and exits 0', () => {
     const result = cli(['--help']);
     expect(result.status).toBe(0);
-    for (const command of ['run', 'demo', 'validate', 'job', 'ide', 'query', 'load-lookups']) expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['run', 'demo', 'validate', 'job', 'ide', 'query', 'audit', 'load-lookups']) expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
     for (const variable of ['INSURANCELAKE_VENV', 'INSURANCELAKE_PYTHON', 'INSURANCELAKE_IVY_DIR', 'INSURANCELAKE_DRIVER_MEMORY', 'INSURANCELAKE_EXTRA_JARS', 'INSURANCELAKE_LOG_LEVEL', 'INSURANCELAKE_DEBUG', 'XDG_CACHE_HOME']) {
       expect(result.stdout).toContain(variable);
     }
   });
 
-  test.each(['run', 'demo', 'validate', 'job', 'ide', 'query', 'load-lookups'])('insurancelake %s --help prints its usage, every option and an example', (command) => {
+  test.each(['run', 'demo', 'validate', 'job', 'ide', 'query', 'audit', 'load-lookups'])('insurancelake %s --help prints its usage, every option and an example', (command) => {
     const result = cli([command, '--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Usage: insurancelake ${command}`, 'm'));

@@ -23,6 +23,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 from insurancelake_etl.lookups import put_items
 
+from .parent_watch import watch_parent
+
 logger = logging.getLogger(__name__)
 
 
@@ -92,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         "--lookup-columns", required=True, nargs="+", help="columns joined with '-' into lookup_item, in order"
     )
     args = parser.parse_args(argv)
+    watch_parent()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         if args.command == "load-value":

@@ -18,6 +18,8 @@ import moto.stepfunctions.models as sfn_models
 import moto.stepfunctions.responses as sfn_responses
 from moto.server import main
 
+from insurancelake_local.parent_watch import watch_parent
+
 
 def _epoch(value: Optional[datetime] = None) -> float:
     """Epoch seconds (with milliseconds) of a datetime; naive values are UTC, as moto creates them."""
@@ -64,4 +66,5 @@ def threaded_endpoint(region: str = "us-east-1") -> Iterator[str]:
 
 
 if __name__ == "__main__":
+    watch_parent()
     main(sys.argv[1:])

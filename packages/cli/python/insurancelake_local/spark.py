@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -92,6 +93,9 @@ def build_local_spark(
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", os.environ.get("INSURANCELAKE_DRIVER_MEMORY", "2g"))
+        # The JVM's temporary files (Spark's local folders among them) where Python's go ($TMPDIR),
+        # so the CLI's temporary folder holds them all; no perf-data file is left in /tmp either.
+        .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={tempfile.gettempdir()} -XX:-UsePerfData")
     )
     jars = extra_jars()
     if jars:

@@ -22,6 +22,7 @@ import dataclasses
 import json
 import logging
 import os
+import subprocess
 import sys
 import time
 import traceback
@@ -31,7 +32,9 @@ from insurancelake_etl.errors import explain
 from insurancelake_etl.jobs import load_job
 from pyspark.sql import SparkSession
 
+from .parent_watch import watch_parent
 from .runtime import DEFAULT_ICEBERG_CATALOG, build_local_runtime, open_warehouse
+from .state_views import register_state_views
 
 LOG = logging.getLogger("insurancelake_local.worker")
 
@@ -108,8 +111,13 @@ class Worker:
 
     def _query(self, sql: str, limit: int) -> dict[str, Any]:
         """Run ``sql`` with unqualified ``db.table`` names resolved in the Iceberg catalog (the
-        default table format); when a name is not found there, in the session catalog (Parquet)."""
+        default table format); when a name is not found there, in the session catalog (Parquet).
+        ``audit``, ``dq_results`` and ``lineage`` are the working folder's kept tables when the CLI
+        names its state file in ``INSURANCELAKE_STATE``."""
         spark = self.spark
+        # The working folder's audit, DQ results and lineage (state.json) as views, when the CLI names it.
+        if os.environ.get("INSURANCELAKE_STATE"):
+            register_state_views(spark, os.environ["INSURANCELAKE_STATE"])
         previous = spark.catalog.currentCatalog()
         try:
             spark.catalog.setCurrentCatalog(QUERY_CATALOG)
@@ -143,11 +151,32 @@ class Worker:
         problems = validate_config(Path(config_dir), checkers, jvm_sql_parser(self.spark), transforms=modules)
         return {"problems": [dataclasses.asdict(p) for p in problems]}
 
+    def _jvm_process(self) -> Any:
+        """The spark-submit process (which execs java) PySpark launched, if Spark started."""
+        if self._spark is None:
+            return None
+        return getattr(self._spark.sparkContext._gateway, "proc", None)
+
+    def kill_jvm(self) -> None:
+        """Kill the JVM at once (the CLI is gone), so nothing writes to its temporary folder any more."""
+        process = self._jvm_process()
+        if process is not None:
+            process.kill()
+            process.wait(timeout=10)
+
     def close(self) -> None:
-        """Stop Spark (and with it the JVM)."""
+        """Stop Spark, then the JVM: its end of the gateway pipe closes, so it exits with its shutdown
+        hooks run (they remove Spark's temporary folders); killed if it takes longer than 10 s."""
         if self._spark is not None:
+            process = self._jvm_process()
             self._spark.stop()
             self._spark = None
+            if process is not None and process.stdin is not None:
+                process.stdin.close()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
 
 def _jsonable(value: Any) -> Any:
@@ -198,6 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     responses = _protocol_stream()
     worker = Worker(options.warehouse)
+    watch_parent(worker.kill_jvm)
     try:
         serve(worker, sys.stdin, responses)
     finally:

@@ -1,3 +1,4 @@
+import { auditCommand } from './audit';
 import { demoCommand } from './demo';
 import { ideCommand } from './ide';
 import { jobCommand } from './job';
@@ -120,13 +121,28 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'run Spark SQL against the local catalog of a previous run',
     usage: 'insurancelake query [--workdir <dir>] [--json] "<SQL>"',
     description: 'Runs one Spark SQL statement against the tables a previous run or demo wrote (at most 1,000 rows are\n'
-      + 'printed). Names resolve in the local Iceberg catalog first, then in the session catalog (Parquet tables).',
+      + 'printed). Names resolve in the local Iceberg catalog first, then in the session catalog (Parquet tables).\n'
+      + 'The views audit, dq_results and lineage hold the working folder\'s audit, DQ results and lineage items.',
     options: {
       workdir: { ...WORKDIR, description: 'the working folder of that run (default: ./insurancelake-work)' },
       json: { type: 'boolean', description: 'print one JSON object per row' },
     },
     example: 'insurancelake query --workdir ./insurancelake-demo "SELECT COUNT(*) FROM syntheticgeneraldata_consume.policydata"',
     handler: queryCommand,
+  },
+  'audit': {
+    summary: 'list the executions of every run of a working folder, from its audit table',
+    usage: 'insurancelake audit [--workdir <dir>] [--json] [--limit <N>]',
+    description: 'The audit, DQ results and lineage tables of a working folder outlive its runs (state.json, saved after\n'
+      + 'every file): this lists what the audit table holds, oldest first, with each file\'s status, row counts and\n'
+      + 'error. Needs neither Python nor Spark.',
+    options: {
+      workdir: { ...WORKDIR, description: 'the working folder of the runs (default: ./insurancelake-work)' },
+      json: { type: 'boolean', description: 'print {"executions": [...]} with the whole error messages' },
+      limit: { type: 'string', value: '<N>', description: 'only the N most recent executions (default: 50)' },
+    },
+    example: 'insurancelake audit --workdir ./insurancelake-demo --limit 10',
+    handler: auditCommand,
   },
   'load-lookups': {
     summary: 'load and check the lookup files of a configuration folder',

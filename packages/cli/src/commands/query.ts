@@ -18,7 +18,8 @@ export async function queryCommand(values: Record<string, string | boolean | und
   if (!workdir.hasTables) throw new InputError(`no tables in ${workdir.root}; run \`insurancelake run --workdir ${workdir.root}\` first`);
   const python = ensurePython();
   fs.mkdirSync(workdir.logs, { recursive: true }); // a run made it; the user may have removed it since
-  const worker = SparkWorker.start(python, workdir.warehouse, {}, `${workdir.logs}/query.log`);
+  // The audit, DQ results and lineage items of the runs (state.json) are the views audit, dq_results, lineage.
+  const worker = SparkWorker.start(python, workdir.warehouse, { INSURANCELAKE_STATE: workdir.state }, `${workdir.logs}/query.log`);
   try {
     await worker.request('start');
     const result = await worker.request<QueryResult>('query', { sql, limit: 1000 });

@@ -8,9 +8,11 @@ import { LocalAws, listFiles } from '../local-aws';
 import { ExtrasOptions, extrasEnvironment, extrasOptions, localJobArguments, resolveExtras } from '../local-extras';
 import { synthesizeLocalLake, LocalLake } from '../local-lake';
 import { LocalPipeline } from '../local-pipeline';
+import { LocalState } from '../local-state';
 import { LookupsManifest, readLookupsManifest } from '../lookups-manifest';
 import { MotoServer } from '../moto-server';
 import { ENGINE_DIR, ENGINE_PYTHONPATH } from '../paths';
+import { parentWatchEnv } from '../process-group';
 import { Progress } from '../progress';
 import { ensurePython } from '../python';
 import { renderReport } from '../report';
@@ -48,6 +50,7 @@ function requiredDir(value: string | boolean | undefined, flag: string, what: st
 /** Run every Collect file through the local pipeline; prints progress, the summary and writes report.html. */
 export async function runPipeline(options: RunOptions): Promise<ExecutionSummary[]> {
   const started = Date.now();
+  const runStarted = new Date(started);
   const { workdir } = options;
   const configuration = configurationOf(options.configDir);
   const progress = new Progress(options.json ? process.stderr : process.stdout);
@@ -79,6 +82,10 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
     progress.line(`synthesized InsuranceLake (${lake.asl.StartAt} → ${Object.keys(lake.asl.States).length} states) in ${lake.synthSeconds.toFixed(1)} s`);
     const aws = new LocalAws(moto.endpoint);
     await aws.provision(lake, options.configDir);
+    // The audit, DQ results and lineage of earlier runs here: the trigger's dependency checks see them too.
+    const state = new LocalState(workdir.state);
+    const restored = await state.restore(aws, lake);
+    if (restored) progress.line(`restored ${restored} audit, DQ and lineage items of earlier runs from ${workdir.state}`);
     if (lookups) loadLookups(python, options.configDir, lookups, lake, env, progress);
     const spark = await sparkReady;
     progress.line(`local Spark ready (${spark.seconds.toFixed(1)} s)`);
@@ -91,7 +98,10 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
       glueTemp: workdir.bucket('glue-temp'),
     }, progress, (line) => fs.appendFileSync(path.join(workdir.logs, 'lambda.log'), line + '\n'), localJobArguments(extras));
     const executions: ExecutionSummary[] = [];
-    for (const file of files) executions.push(...await pipeline.runFile(file));
+    for (const file of files) {
+      executions.push(...await pipeline.runFile(file));
+      await state.save(aws, lake, runStarted, executions);
+    }
 
     const seconds = (Date.now() - started) / 1000;
     fs.writeFileSync(workdir.report, renderReport('InsuranceLake local run', executions, graphOf(lake), seconds));
@@ -152,7 +162,7 @@ export function loadLookups(
   const run = (file: string, args: string[]) => {
     try {
       execFileSync(python, ['-m', 'insurancelake_local.lookup_loader', ...args], {
-        cwd: ENGINE_DIR, env: { ...process.env, ...env, PYTHONPATH: ENGINE_PYTHONPATH }, stdio: ['ignore', 'ignore', 'pipe'],
+        cwd: ENGINE_DIR, env: { ...process.env, ...env, ...parentWatchEnv(), PYTHONPATH: ENGINE_PYTHONPATH }, stdio: ['ignore', 'ignore', 'pipe'],
       });
     } catch (error) {
       // The loader's last line of stderr is its message (a Python error names what it could not read).
@@ -200,4 +210,5 @@ function printSummary(executions: ExecutionSummary[], seconds: number, workdir: 
   process.stdout.write(`\n${ok} of ${executions.length} succeeded in ${seconds.toFixed(1)} s. Report: ${workdir.report}\n`);
   if (ok < executions.length) process.stdout.write(`Logs of the Spark worker and the Lambdas: ${workdir.logs}\n`);
   process.stdout.write(`Query the tables: insurancelake query --workdir ${workdir.root} "SHOW TABLES IN <database>"\n`);
+  process.stdout.write(`Every run's executions: insurancelake audit --workdir ${workdir.root}\n`);
 }
