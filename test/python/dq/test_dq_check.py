@@ -346,3 +346,20 @@ def test_a_stage_evaluates_its_warn_quarantine_and_halt_lists_in_one_evaluator_c
         ("halt", ["Failed", "Passed"]),
     ]
     assert quarantined(ctx.spark, writer, ctx, "before_transform").count() == 1
+
+
+def test_a_stage_releases_what_the_earlier_stage_cached_once_it_has_read_its_input(make_ctx, writer, policies):
+    rules = {
+        "before_transform": {"quarantine_rules": ["IsComplete 'smoker'"]},
+        "after_transform": {"halt_rules": ["RowCount > 0"]},
+    }
+    check = checker(rules, make_ctx(), writer)
+    continuing = check.run(policies, "before_transform")
+    [before_input] = check.cached
+    transformed = continuing.selectExpr("*", "premium * 2 AS doubled", "'2024' AS year", "'01' AS month", "'05' AS day")
+    after = check.run(transformed, "after_transform")
+    assert not before_input.is_cached
+    [after_input] = check.cached
+    assert after_input.is_cached
+    assert sorted(r["policy"] for r in after.collect()) == ["P1", "P3", "P4", "P5"]
+    check.release()

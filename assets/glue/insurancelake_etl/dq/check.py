@@ -107,6 +107,7 @@ class DataQualityCheck:
         self._check_columns(df, stage)
         # Every action reads the stage's input (warn, the row-level quarantine, halt on the
         # unfiltered data) and the job then writes from it: computed once, not once per action.
+        earlier = list(self.cached)
         original = df.cache()
         self.cached.append(original)
         warn = [r.text for r in self.rules.stage_rules(stage, "warn")]
@@ -121,6 +122,7 @@ class DataQualityCheck:
         warned, evaluated, halted = self.evaluator.evaluate_lists(
             original, [(warn, contexts[0]), (by_evaluator, contexts[1]), (halt, contexts[2])]
         )
+        self._release_earlier(earlier)
         if warn:
             self.results.write(warned, stage, "warn")
             if any(o.failed for o in warned):
@@ -150,6 +152,15 @@ class DataQualityCheck:
         for frame in self.cached:
             frame.unpersist()
         self.cached.clear()
+
+    def _release_earlier(self, earlier: list[DataFrame]) -> None:
+        """Unpersist what earlier stages cached, once this stage's evaluation has read (and so
+        cached) its whole input: nothing reads those frames any more, and a loaded cache keeps its
+        data when a frame it was computed from is unpersisted (Spark recomputes only a cache not yet
+        loaded). At a million rows both stage inputs would otherwise share the memory and spill."""
+        for frame in earlier:
+            frame.unpersist()
+        self.cached = [frame for frame in self.cached if all(frame is not e for e in earlier)]
 
     # -- actions ----------------------------------------------------------------------------------
 
