@@ -64,6 +64,10 @@ class GlueDqEvaluator:
         )
         return outcomes_from_rows(results.toDF().collect(), self._texts(rules), self.name)
 
+    def evaluate_lists(self, df: DataFrame, lists: Sequence[tuple[Sequence[str], str]]) -> list[list[RuleOutcome]]:
+        """Each list evaluated on its own: Glue publishes every evaluation under its context."""
+        return [self.evaluate(df, rules, context) if rules else [] for rules, context in lists]
+
     def evaluate_rows(self, df: DataFrame, rules: Sequence[str], context: str) -> tuple[list[RuleOutcome], DataFrame]:
         from awsglue.transforms import SelectFromCollection
         from awsgluedq.transforms import EvaluateDataQuality

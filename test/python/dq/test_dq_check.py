@@ -301,10 +301,65 @@ def test_the_runtime_supplies_the_evaluator_the_dq_evaluator_argument_names(spar
         make_data_quality(rules, make_ctx(), writer, lambda: runtime.dq_evaluator("glue"))
 
 
-def test_release_unpersists_the_stage_input_and_the_cached_row_outcomes(make_ctx, writer, policies):
-    check = checker({"before_transform": {"quarantine_rules": ["IsComplete 'smoker'"]}}, make_ctx(), writer)
-    check.run(policies, "before_transform")
-    stage_input, row_outcomes = check.cached
-    assert stage_input.is_cached and row_outcomes.is_cached
+def test_release_unpersists_the_stage_input_and_the_failing_keys(make_ctx, writer, policies):
+    """Native row outcomes are expressions over the cached stage input (not cached themselves); a
+    row-level CustomSql caches only its failing keys."""
+    rules = ["IsComplete 'smoker'", "CustomSql 'SELECT policy FROM primary WHERE premium < 45'"]
+    check = checker({"before_transform": {"quarantine_rules": rules}}, make_ctx(), writer)
+    continuing = check.run(policies, "before_transform")
+    stage_input, failing_keys = check.cached
+    assert stage_input.is_cached and failing_keys.is_cached
+    assert [r[0] for r in failing_keys.collect()] == ["P5"]
+    assert sorted(r["policy"] for r in continuing.collect()) == ["P1", "P3", "P4"]
     check.release()
-    assert not stage_input.is_cached and not row_outcomes.is_cached and check.cached == []
+    assert not stage_input.is_cached and not failing_keys.is_cached and check.cached == []
+
+
+def test_a_stage_evaluates_its_warn_quarantine_and_halt_lists_in_one_evaluator_call(make_ctx, writer, policies):
+    """Deequ's passes are shared by one call; the outcomes still go to each action in order."""
+    ctx = make_ctx()
+    rules = {
+        "before_transform": {
+            "warn_rules": ["RowCount > 10", "IsComplete 'smoker'"],
+            "quarantine_rules": ["ColumnValues 'premium' < 45"],
+            "halt_rules": ["RowCount > 10", "ColumnExists 'policy'"],
+        }
+    }
+    check = checker(rules, ctx, writer)
+    calls: list[list[str]] = []
+    evaluate = check.evaluator.evaluate
+
+    def counted(df, rules, context):
+        calls.append(list(rules))
+        return evaluate(df, rules, context)
+
+    check.evaluator.evaluate = counted
+    recorded: list[tuple[str, list[str]]] = []
+    write = check.results.write
+    check.results.write = lambda outcomes, stage, action: (recorded.append((action, [o.outcome for o in outcomes])), write(outcomes, stage, action))
+    with pytest.raises(DataError, match="halt rule 'RowCount > 10' Failed"):
+        check.run(policies, "before_transform")
+    assert calls == [['RowCount > 10', 'IsComplete "smoker"', 'ColumnValues "premium" < 45', 'ColumnExists "policy"']]
+    assert recorded == [
+        ("warn", ["Failed", "Failed"]),
+        ("quarantine", ["Failed"]),
+        ("halt", ["Failed", "Passed"]),
+    ]
+    assert quarantined(ctx.spark, writer, ctx, "before_transform").count() == 1
+
+
+def test_a_stage_releases_what_the_earlier_stage_cached_once_it_has_read_its_input(make_ctx, writer, policies):
+    rules = {
+        "before_transform": {"quarantine_rules": ["IsComplete 'smoker'"]},
+        "after_transform": {"halt_rules": ["RowCount > 0"]},
+    }
+    check = checker(rules, make_ctx(), writer)
+    continuing = check.run(policies, "before_transform")
+    [before_input] = check.cached
+    transformed = continuing.selectExpr("*", "premium * 2 AS doubled", "'2024' AS year", "'01' AS month", "'05' AS day")
+    after = check.run(transformed, "after_transform")
+    assert not before_input.is_cached
+    [after_input] = check.cached
+    assert after_input.is_cached
+    assert sorted(r["policy"] for r in after.collect()) == ["P1", "P3", "P4", "P5"]
+    check.release()

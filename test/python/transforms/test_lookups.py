@@ -13,6 +13,7 @@ from insurancelake_etl.context import JobContext
 from insurancelake_etl.errors import DataError, JobArgumentError
 from insurancelake_etl.job_args import LakeTables, TableTarget
 from insurancelake_etl.transforms import run_transforms
+from insurancelake_etl.transforms import lookups as lookup_transforms
 from insurancelake_etl.transforms.lookups import lookup, multilookup
 from pyspark.sql import types as T
 
@@ -47,7 +48,16 @@ def value_table(moto_endpoint) -> str:
     table.put_item(
         Item={"source_system": "global", "column_name": "states", "lookup_data": json.dumps({"OH": "Ohio", "NY": "New York"})}
     )
+    table.put_item(Item={"source_system": "global", "column_name": "numbers", "lookup_data": json.dumps({"OH": 17, "NY": None})})
     return name
+
+
+@pytest.fixture(autouse=True, params=["map", "join"])
+def lookup_way(request, monkeypatch) -> str:
+    """Every test runs with small lookups as map literals and, with the limit at 0, as joins."""
+    if request.param == "join":
+        monkeypatch.setattr(lookup_transforms, "MAP_LOOKUP_MAX_ENTRIES", 0)
+    return str(request.param)
 
 
 @pytest.fixture
@@ -81,6 +91,29 @@ def test_lookup_in_place_replaces_the_field_and_moves_it_last(spark, lookup_ctx)
     out = lookup(df, [{"field": "state", "lookup": "states", "source_system": "global"}], lookup_ctx)
     assert out.columns == ["id", "state"]
     assert sorted((r.id, r.state) for r in out.collect()) == [(1, "Ohio"), (2, None), (3, None)]
+
+
+def test_lookup_of_numbers_keeps_the_type_spark_infers_from_the_json(spark, lookup_ctx):
+    df = spark.createDataFrame([("OH",), ("NY",), ("TX",)], "state string")
+    out = lookup(df, [{"field": "n", "source": "state", "lookup": "numbers", "source_system": "global"}], lookup_ctx)
+    assert out.schema["n"].dataType == T.LongType()
+    assert sorted((r.state, r.n) for r in out.collect()) == [("NY", None), ("OH", 17), ("TX", None)]
+
+
+def test_small_string_keyed_lookups_need_no_join_and_large_ones_broadcast(spark, lookup_ctx, lookup_way):
+    df = spark.createDataFrame([("OH", 1)], "state string, id int")
+    spec = [{"field": "name", "source": "state", "lookup": "states", "source_system": "global"}]
+    by_string = lookup(df, spec, lookup_ctx)._jdf.queryExecution().executedPlan().toString()
+    by_int = lookup(df, [{"field": "order", "source": "id", "lookup": "unittest"}], lookup_ctx)
+    multi = multilookup(
+        spark.createDataFrame(ROWS, SCHEMA),
+        [{"lookup_group": "unittest-lookup", "match_columns": ["id", "date"], "return_attributes": ["a"]}],
+        lookup_ctx,
+    )._jdf.queryExecution().executedPlan().toString()
+    # An int key compares as the join coerces it (the string parsed as a number): always a join.
+    assert "BroadcastHashJoin" in by_int._jdf.queryExecution().executedPlan().toString()
+    assert ("BroadcastHashJoin" in by_string) == (lookup_way == "join")
+    assert ("BroadcastHashJoin" in multi) == (lookup_way == "join")
 
 
 def test_lookup_nomatch_fills_unmatched_and_null_values(spark, lookup_ctx):

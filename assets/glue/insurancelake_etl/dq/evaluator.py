@@ -2,9 +2,13 @@
 
 - :class:`DeequEvaluator` (``--dq_evaluator=deequ``, the default outside Glue) calls Deequ's
   ``com.amazon.deequ.dqdl.EvaluateDataQuality`` through the session's JVM: ``process`` for rule
-  outcomes, ``processRows`` for the row-level outcomes quarantine needs.
+  outcomes, ``processRows`` for the row-level outcomes quarantine needs. A stage's rule lists
+  (warn, quarantine, halt) go to ``process`` together (:meth:`DqEvaluator.evaluate_lists`): Deequ
+  computes every analyzer of one call in shared passes over the data, so one call per stage costs
+  one set of passes instead of one per list (issue 12).
 - ``GlueDqEvaluator`` (``--dq_evaluator=glue``, the default on Glue) calls ``awsgluedq``; it lives in
-  ``assets/glue/glue_dq.py`` beside the entry scripts because it imports ``awsglue``.
+  ``assets/glue/glue_dq.py`` beside the entry scripts because it imports ``awsglue``. It evaluates
+  each list on its own, because Glue publishes every evaluation under its own context.
 
 The runtime supplies the evaluator (:meth:`insurancelake_etl.runtime.Runtime.dq_evaluator`).
 
@@ -90,6 +94,11 @@ class DqEvaluator(Protocol):
     def evaluate(self, df: DataFrame, rules: Sequence[str], context: str) -> list[RuleOutcome]:
         """Dataset-level outcomes of ``rules`` (one per rule, in order). ``context`` is Glue's
         ``dataQualityEvaluationContext``."""
+        ...
+
+    def evaluate_lists(self, df: DataFrame, lists: Sequence[tuple[Sequence[str], str]]) -> list[list[RuleOutcome]]:
+        """Dataset-level outcomes of several rule lists over the same ``df``, each given with its
+        context: per list, one outcome per rule in order (as :meth:`evaluate` of that list)."""
         ...
 
     def evaluate_rows(self, df: DataFrame, rules: Sequence[str], context: str) -> tuple[list[RuleOutcome], DataFrame]:
@@ -261,6 +270,17 @@ class DeequEvaluator:
         jdf = self._evaluator.process(df._jdf, ruleset_text(list(rules)))  # type: ignore[union-attr]
         rows = DataFrame(jdf, self.spark).collect()
         return outcomes_from_rows(rows, self._texts(rules), self.name)
+
+    def evaluate_lists(self, df: DataFrame, lists: Sequence[tuple[Sequence[str], str]]) -> list[list[RuleOutcome]]:
+        """One ``process`` call for every rule of ``lists`` (a rule listed twice is evaluated once),
+        the outcomes split back per list. The contexts only name the evaluation in the log."""
+        texts = [self._texts(rules) for rules, _ in lists]
+        unique = list(dict.fromkeys(text for list_texts in texts for text in list_texts))
+        if not unique:
+            return [[] for _ in lists]
+        contexts = ", ".join(context for rules, context in lists if rules)
+        by_text = dict(zip(unique, self.evaluate(df, unique, contexts), strict=True))
+        return [[by_text[text] for text in list_texts] for list_texts in texts]
 
     def evaluate_rows(self, df: DataFrame, rules: Sequence[str], context: str) -> tuple[list[RuleOutcome], DataFrame]:
         self._prepare(df)

@@ -11,8 +11,9 @@ So quarantine takes the rule outcomes from the evaluator and computes which rows
   ``not in [...]`` / ``!= "s"``: the test, a null passes;
 - ``(A) and (B)`` / ``(A) or (B)`` of the above;
 - ``CustomSql "SELECT cols FROM primary WHERE …"`` (no condition): a row passes when its values of
-  the selected columns are among the query's rows — a null-safe left join on those columns against
-  the query's distinct rows (a hash join; a row is never duplicated);
+  the selected columns are among the query's rows. The frame's distinct key values minus the query's
+  (``EXCEPT``, null-safe) are the failing keys, computed on the narrow key columns and cached; the
+  frame is left-joined with them broadcast, so its wide rows are never shuffled and never duplicated;
 - ``RowCount``, ``ColumnCount``, ``ColumnExists`` and a ``CustomSql`` with a condition are
   dataset-level: every row lists them under ``DataQualityRulesSkip``.
 
@@ -71,6 +72,9 @@ class RowLevelPlan:
 
     texts: list[str]
     predicates: list[Column | SqlMembership | None] = field(default_factory=list)
+    cached: list[DataFrame] = field(default_factory=list)
+    """Frames :meth:`apply` cached (the failing keys of each row-level CustomSql); the caller
+    unpersists them when the job has written."""
 
     @property
     def kinds(self) -> list[str]:
@@ -86,9 +90,10 @@ class RowLevelPlan:
         extra: list[str] = []
         for i, predicate in enumerate(self.predicates):
             if isinstance(predicate, SqlMembership):
-                df, mark = _join_membership(spark, df, predicate, i)
+                df, mark, failing = _join_failing_keys(spark, df, predicate, i)
+                self.cached.append(failing)
                 extra.append(mark)
-                passes.append(F.col(mark).isNotNull())
+                passes.append(F.col(mark).isNull())
             else:
                 passes.append(predicate)
         strings = T.ArrayType(T.StringType())
@@ -135,20 +140,26 @@ def custom_sql_outcome(text: str, passed: int, total: int) -> RuleOutcome:
     return RuleOutcome(rule=text, outcome="Failed", failure_reason=reason, evaluated_metrics=metrics)
 
 
-def _join_membership(spark: SparkSession, df: DataFrame, sql: SqlMembership, index: int) -> tuple[DataFrame, str]:
-    """Left-join ``df`` on the null-safe equality of the selected columns with the statement's
-    distinct rows; the mark column is non-null exactly for the rows the statement returned."""
+def _join_failing_keys(spark: SparkSession, df: DataFrame, sql: SqlMembership, index: int) -> tuple[DataFrame, str, DataFrame]:
+    """Left-join ``df`` with the key values it holds that the statement does not return (null-safe
+    equality on the selected columns); the mark column is non-null exactly for the failing rows.
+
+    The failing keys (``EXCEPT DISTINCT`` of the narrow key columns, nulls equal) are cached and
+    broadcast: normally few, so the wide frame is neither shuffled nor cached again; they are also
+    the frame's outcome columns' only input besides the frame itself."""
     df.createOrReplaceTempView(PRIMARY_VIEW)
-    keys = spark.sql(sql.statement)
+    returned = spark.sql(sql.statement)
+    keys = [_JOIN_KEY.format(index, j) for j in range(len(sql.columns))]
+    present = df.select(*[F.col(f"`{c}`").alias(k) for c, k in zip(sql.columns, keys, strict=True)])
+    selected = returned.select(*[F.col(f"`{c}`").alias(k) for c, k in zip(returned.columns, keys, strict=True)])
     mark = _JOIN_MARK.format(index)
-    renamed = [F.col(f"`{c}`").alias(_JOIN_KEY.format(index, j)) for j, c in enumerate(keys.columns)]
-    right = keys.select(*renamed).distinct().withColumn(mark, F.lit(True))
+    failing = present.subtract(selected).withColumn(mark, F.lit(True)).cache()
     condition = None
-    for j, column in enumerate(sql.columns):
-        term = F.col(f"`{column}`").eqNullSafe(F.col(_JOIN_KEY.format(index, j)))
+    for column, key in zip(sql.columns, keys, strict=True):
+        term = F.col(f"`{column}`").eqNullSafe(F.col(key))
         condition = term if condition is None else condition & term
-    joined = df.join(right, condition, "left")
-    return joined.drop(*[_JOIN_KEY.format(index, j) for j in range(len(sql.columns))]), mark
+    joined = df.join(F.broadcast(failing), condition, "left")
+    return joined.drop(*keys), mark, failing
 
 
 def plan_row_level(parsed_rules: list[Any], df: DataFrame) -> RowLevelPlan | None:

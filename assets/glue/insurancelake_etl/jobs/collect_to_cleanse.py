@@ -109,11 +109,11 @@ def _steps(
     _check_column_names(df, label)
     # 9. Lineage, cache. The read record and the input's numeric audit are observed during the
     # job's first full pass (DataFrame.observe), not computed by passes of their own. The input is
-    # cached when more than the write reads it: before_transform DQ rules, or the row count (unless
-    # the reader knew it without a pass, see readers.delimited).
+    # cached only for the row count when the reader did not know it without a pass (see
+    # readers.delimited); before_transform DQ rules cache the mapped rows they read themselves.
     df, read_record = recorder.observe(df, ctx.dataset, "read", info={"format": args.source.extension, "path": input_path})
     df, input_audit = recorder.observe(df, ctx.dataset, "numericaudit")
-    if read.rows is None or _has_rules(job_config.dq_rules, "before_transform"):
+    if read.rows is None:
         df = df.cache()
         cached.append(df)
     # 10. Empty input aborts before anything else.
@@ -149,11 +149,8 @@ def _steps(
     # 14. Partition columns and execution_id, appended in this order.
     df = run_transforms(df, {"literal": {**partition.columns(), "execution_id": ctx.execution_id}}, ctx)
 
-    # 15. after_transform data quality, numeric audit. The transformed rows are cached only when
-    # this stage's DQ rules read them besides the write; the numeric audit is observed during the write.
-    if _has_rules(job_config.dq_rules, "after_transform"):
-        df = df.cache()
-        cached.append(df)
+    # 15. after_transform data quality (which caches the transformed rows when it has rules: they
+    # read them besides the write), numeric audit, observed during the write.
     df = quality.run(df, "after_transform")
     df, output_audit = recorder.observe(df, ctx.dataset, "numericaudit")
 
@@ -220,10 +217,3 @@ def _check_typed(df: DataFrame, transform_spec: dict[str, Any], spec_file: str) 
         location=f"$.transform_spec.{origin}.{column}" if origin else None,
     )
 
-
-def _has_rules(dq_rules: dict[str, Any], stage: str) -> bool:
-    """Whether the DQ rules file has any rule for ``stage``."""
-    section = (dq_rules or {}).get(stage)
-    if not isinstance(section, dict):
-        return bool(section)
-    return any(bool(v) for k, v in section.items() if k.endswith("_rules"))

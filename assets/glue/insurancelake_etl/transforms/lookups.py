@@ -2,8 +2,12 @@
 reference module ``datatransform_lookup``.
 
 Both are sequential and record one lineage call per spec entry. Each entry reads DynamoDB once, on
-the driver (:mod:`insurancelake_etl.lookups`), and joins the result as a broadcast DataFrame, so
-the rows never call DynamoDB themselves.
+the driver (:mod:`insurancelake_etl.lookups`), so the rows never call DynamoDB themselves. A lookup
+of at most :data:`MAP_LOOKUP_MAX_ENTRIES` items keyed by a string is a map literal indexed by the row's
+key: no join and no broadcast job (a broadcast costs one Spark job per entry before the write even
+starts). Spark scans a map's keys one by one, so a larger lookup (or one keyed by another type,
+whose comparison the join coerces differently) is a broadcast hash join. Both give the same column,
+type and place (issue 12; test/python/transforms/test_lookups.py runs every case both ways).
 """
 
 from __future__ import annotations
@@ -62,6 +66,12 @@ MULTILOOKUP_SPEC: dict[str, Any] = {
     },
 }
 
+# Lookups up to this size are map literals (module docstring); larger ones broadcast joins.
+MAP_LOOKUP_MAX_ENTRIES = 128
+# Python values a map literal holds as createDataFrame would type them.
+_ATOMIC_VALUES = (str, bool, int, float, type(None))
+_ATOMIC_TYPES = (T.StringType, T.BooleanType, T.LongType, T.DoubleType, T.NullType)
+
 # Join-side column names that cannot collide with data columns.
 _ORIGINAL = "__insurancelake_lookup_original"
 _REPLACEMENT = "__insurancelake_lookup_replacement"
@@ -101,7 +111,13 @@ def lookup(df: DataFrame, spec: list[dict[str, Any]], ctx: JobContext) -> DataFr
             table = ctx.spark.createDataFrame(pairs, [_ORIGINAL, _REPLACEMENT])
         else:
             table = ctx.spark.createDataFrame([], f"{_ORIGINAL} string, {_REPLACEMENT} string")
-        joined = df.join(F.broadcast(table), _column(df, source) == F.col(_ORIGINAL), "left").drop(_ORIGINAL)
+        key = _column(df, source)
+        replacement = table.schema[_REPLACEMENT].dataType
+        if _as_map(pairs, replacement) and isinstance(df.select(key).schema[0].dataType, T.StringType):
+            entries = [c for k, v in pairs for c in (F.lit(k), F.lit(v).cast(replacement))]
+            joined = df.withColumn(_REPLACEMENT, F.create_map(*entries)[key] if entries else F.lit(None).cast(replacement))
+        else:
+            joined = df.join(F.broadcast(table), key == F.col(_ORIGINAL), "left").drop(_ORIGINAL)
         # In place: the original column goes. With a source, an existing column of the target name
         # is replaced too (the reference would leave two columns of that name).
         joined = joined.drop(field) if field in df.columns else joined
@@ -142,13 +158,28 @@ def multilookup(df: DataFrame, spec: list[dict[str, Any]], ctx: JobContext) -> D
             tuple(_text(item.get(name)) for name in ["lookup_item", *attributes])
             for item in items
         ]
-        table = ctx.spark.createDataFrame(rows, schema)
         key = F.concat_ws("-", *[_column(df, c) for c in match_columns])
-        df = df.join(F.broadcast(table), key == F.col(_ITEM), "left").drop(_ITEM)
+        if len(rows) <= MAP_LOOKUP_MAX_ENTRIES and len({row[0] for row in rows}) == len(rows):
+            found = F.create_map(
+                *[c for row in rows for c in (F.lit(row[0]), F.struct(*[F.lit(v).cast("string").alias(a) for a, v in zip(attributes, row[1:], strict=True)]))]
+            )[key]
+            df = df.select("*", *[found.getField(a).alias(a) for a in attributes])
+        else:
+            table = ctx.spark.createDataFrame(rows, schema)
+            df = df.join(F.broadcast(table), key == F.col(_ITEM), "left").drop(_ITEM)
         if "nomatch" in entry:
             df = df.fillna({a: entry["nomatch"] for a in attributes})
         ctx.lineage.update_lineage(df, ctx.dataset, "multilookup", transform=entry)
     return df
+
+
+def _as_map(pairs: list[tuple[str, Any]], replacement: T.DataType) -> bool:
+    """Whether a value lookup becomes a map literal: few items of atomic values (module docstring)."""
+    return (
+        len(pairs) <= MAP_LOOKUP_MAX_ENTRIES
+        and isinstance(replacement, _ATOMIC_TYPES)
+        and all(isinstance(v, _ATOMIC_VALUES) for _, v in pairs)
+    )
 
 
 def _text(value: Any) -> str | None:
