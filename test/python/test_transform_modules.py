@@ -220,3 +220,24 @@ def test_validate_reports_a_module_that_does_not_load_and_a_stale_schema_file(tm
     problems = validate_config(config, transforms=stale)
     assert problems[0].file == str(stale / "transforms.schema.json")
     assert problems[0].message.startswith("missing or out of date (cdk synth refuses it); run python -m insurancelake_etl.spec_schema --modules")
+
+
+def test_validate_accepts_a_schema_file_whose_built_in_part_is_from_another_engine(tmp_path: Path, unloaded: list[str]) -> None:
+    # cdk synth checks only the modules' part; an engine upgrade changes the built-in definitions.
+    from insurancelake_local.validate import validate_config
+
+    unloaded.append("shouting")
+    _module(tmp_path, "shouting", OK_MODULE)
+    assert spec_schema.main(["--modules", str(tmp_path), "--write"]) == 0
+    schema_file = tmp_path / "transforms.schema.json"
+    written = json.loads(schema_file.read_text())
+    written["$defs"]["transform.addcolumns"]["description"] = "an older engine's words"
+    schema_file.write_text(json.dumps(written, indent=2))
+    config = ROOT / "examples" / "config-transforms"
+    problems = validate_config(config, transforms=tmp_path)
+    assert not any(p.file == str(schema_file) for p in problems)
+
+    written["$defs"]["transform.shout"]["description"] = "edited by hand"
+    schema_file.write_text(json.dumps(written, indent=2))
+    problems = validate_config(config, transforms=tmp_path)
+    assert [p.file for p in problems] == [str(schema_file)]
