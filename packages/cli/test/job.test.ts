@@ -69,6 +69,14 @@ describe('insurancelake job', () => {
       'SELECT (SELECT COUNT(*) FROM syntheticgeneraldata.policydata) AS cleanse, (SELECT COUNT(*) FROM syntheticgeneraldata_consume.policydata) AS consume']);
     expect(counts.status).toBe(0);
     expect(JSON.parse(counts.stdout.trim())).toEqual({ cleanse: 80, consume: 80 });
+    // The working folder keeps what each job did, as `run` keeps its files.
+    const audit = cli(['audit', '--workdir', workdir, '--json']);
+    expect(audit.status).toBe(0);
+    const entries = JSON.parse(audit.stdout.trim()).executions.filter((e: any) => e.file === 'policies.csv');
+    expect(entries.map((e: any) => [e.status, e.rows_read, e.rows_cleanse, e.rows_consume])).toEqual([
+      ['SUCCEEDED', 80, 80, null],
+      ['SUCCEEDED', expect.any(Number), null, 80],
+    ]);
   }, 900_000);
 
   test('--print-args prints what the worker receives for the same file in a full run', () => {

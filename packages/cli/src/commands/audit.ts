@@ -66,7 +66,8 @@ export function auditEntries(state: LocalState): AuditEntry[] {
         database: summary?.database ?? database,
         table: summary?.table ?? table,
         file: summary?.file ?? String(input.base_file_name ?? key.split('/').pop() ?? ''),
-        status: String(item.job_latest_status ?? ''),
+        // A job run alone (`insurancelake job`) leaves the trigger's STARTED: its summary has the outcome.
+        status: item.job_latest_status === 'STARTED' && summary ? summary.status : String(item.job_latest_status ?? ''),
         ...counts(summary),
         error: item.error_message === undefined ? summary?.error ?? null : String(item.error_message),
       },

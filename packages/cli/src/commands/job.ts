@@ -6,11 +6,13 @@ import { LocalAws } from '../local-aws';
 import { ExtrasOptions, LocalExtras, extrasEnvironment, extrasOptions, localJobArguments, resolveExtras } from '../local-extras';
 import { LocalLake, synthesizeLocalLake } from '../local-lake';
 import { JobTaskRun, LocalPipeline } from '../local-pipeline';
+import { LocalState } from '../local-state';
 import { readLookupsManifest } from '../lookups-manifest';
 import { MotoServer } from '../moto-server';
 import { Progress } from '../progress';
 import { ensurePython } from '../python';
 import { SparkWorker } from '../spark-worker';
+import { ExecutionSummary } from '../summary';
 import { Workdir } from '../workdir';
 import { configurationOf, hasEntityMatchSpec, loadLookups } from './run';
 
@@ -117,6 +119,7 @@ export async function jobCommand(values: Record<string, string | boolean | undef
  */
 export async function runOneJob(options: JobOptions, progress: Progress): Promise<JobTaskRun & { lake: LocalLake; extras: LocalExtras }> {
   const { workdir } = options;
+  const started = new Date();
   const configuration = configurationOf(options.configDir);
   // A broken lookups.json is reported before anything starts, as `run` does.
   const lookups = readLookupsManifest(path.join(options.configDir, ConfigurationLayout.files.lookups));
@@ -132,6 +135,10 @@ export async function runOneJob(options: JobOptions, progress: Progress): Promis
     const lake = synthesizeLocalLake({ entityMatch: hasEntityMatchSpec(options.configDir), configuration, transformModules });
     const aws = new LocalAws(moto.endpoint);
     await aws.provision(lake, options.configDir);
+    // As `run`: the working folder's earlier audit, DQ results and lineage, for the trigger and for `audit` after.
+    const state = new LocalState(workdir.state);
+    const restored = await state.restore(aws, lake);
+    if (restored) progress.line(`restored ${restored} audit, DQ and lineage items of earlier runs from ${workdir.state}`);
     const pipeline = new LocalPipeline(lake, aws, worker, {
       collect: options.file.collectDir,
       cleanse: workdir.bucket('cleanse'),
@@ -148,11 +155,38 @@ export async function runOneJob(options: JobOptions, progress: Progress): Promis
       progress.line(`local Spark ready (${(await worker.request<{ seconds: number }>('start')).seconds.toFixed(1)} s)`);
     }
     const run = await pipeline.runJobTask(options.job, execution.name, execution.input, options.execute);
+    // Only a job that ran is history (with --print-args nothing did). The lone task updates no audit
+    // status (as a Glue job started by hand), so the job's outcome is kept with the file's summary.
+    if (options.execute) await state.save(aws, lake, started, [jobSummary(options, run, execution.input?.execution_id, started)]);
     return { ...run, lake, extras };
   } finally {
     await worker.close();
     moto.stop();
   }
+}
+
+/** What `audit` shows for a file one job ran on: the job's outcome and row counts, in the columns of its stage. */
+function jobSummary(options: JobOptions, run: JobTaskRun, executionId: string | undefined, started: Date): ExecutionSummary {
+  const [database = '', table = ''] = options.file.key.split('/');
+  const o = run.outcome;
+  const written = o?.rows_written ?? null;
+  return {
+    database,
+    table,
+    file: path.posix.basename(options.file.key),
+    status: run.error ? 'FAILED' : 'SUCCEEDED',
+    rows_read: o?.rows_read ?? null,
+    rows_cleanse: options.job === 'collect_to_cleanse' ? written : null,
+    rows_consume: options.job === 'cleanse_to_consume' ? written : null,
+    rows_quarantined: o?.rows_quarantined ?? null,
+    duration_s: (Date.now() - started.getTime()) / 1000,
+    error: run.error ?? null,
+    executionId,
+    steps: [],
+    dq: [],
+    lineage: [],
+    tables: [],
+  };
 }
 
 /** One `--name value` per line, each value quoted for a POSIX shell when it needs it. */
