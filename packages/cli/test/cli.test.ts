@@ -161,6 +161,24 @@ describe('command line errors', () => {
   });
 });
 
+describe('the first-run set-up', () => {
+  test('names the log of the pip install on its progress line, before the minutes it takes, and keeps it when it fails', () => {
+    const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'il-setup-'));
+    // An environment whose python runs, but whose pip install fails: the set-up's install step.
+    fs.mkdirSync(path.join(venv, 'bin'));
+    fs.writeFileSync(path.join(venv, 'bin', 'python'), '#!/bin/sh\necho "ERROR: no matching distribution for pyspark" >&2\nexit 3\n', { mode: 0o755 });
+    const result = spawnSync(process.execPath, [BIN, 'validate', '--config', EXAMPLES],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, INSURANCELAKE_VENV: venv } });
+    const log = path.join(venv, 'insurancelake-setup.log');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/insurancelake: installing \d+ packages \(pyspark /);
+    expect(result.stderr).toContain(`, …) (output in ${log})… failed after `);
+    expect(result.stderr).toMatch(new RegExp(`installing .* failed \\(exit code 3\\); the log is kept in ${log.replace(/[.]/g, '\\.')}\n$`));
+    expect(fs.readFileSync(log, 'utf8')).toContain('no matching distribution for pyspark');
+    fs.rmSync(venv, { recursive: true, force: true });
+  });
+});
+
 describe('a Spark that does not start', () => {
   test('names the worker log, which is kept and holds the JVM error', () => {
     const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-nospark-'));
