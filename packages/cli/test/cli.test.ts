@@ -285,6 +285,16 @@ describe('insurancelake run, end to end on the local pipeline', () => {
     expect(byFile('life.csv').error).toMatch(/No rows of data in source file; aborting/);
   });
 
+  test('the progress of the failed file shows the engine message, not the JobRun JSON, and no ✓ on the failed task', () => {
+    const lines = result.stderr.split('\n');
+    const start = lines.findIndex((l) => l.includes('▶ SyntheticLifeData/PolicyData/life.csv'));
+    const end = lines.findIndex((l, i) => i > start && l.includes('✘ SyntheticLifeData/PolicyData/life.csv FAILED'));
+    const progress = lines.slice(start, end).join('\n');
+    expect(progress).toMatch(/✗ DevInsuranceLakeCollectGlueJobTask failed: States\.TaskFailed: dev-insurancelake-collect-to-cleanse-job FAILED: .*No rows of data in source file/);
+    expect(progress).toMatch(/✗ DevInsuranceLakeCollectGlueJobTask \(\d+\.\d s\)/);
+    expect(progress).not.toMatch(/✓ DevInsuranceLakeCollectGlueJobTask|"JobName"|"Arguments"/);
+  });
+
   test('files at the wrong depth and empty files are REJECTED with the trigger\'s reason, not QUEUED', () => {
     // The reasons are the audit item's error_message, which the trigger wrote (decision I11).
     expect(byFile('stray.csv')).toMatchObject({ database: '', table: '', status: 'REJECTED', rows_read: null });
