@@ -60,9 +60,11 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
   Object.assign(process.env, env);
   progress.line(`local AWS endpoint (moto) on ${moto.endpoint}`);
   const worker = SparkWorker.start(python, `file://${workdir.warehouse}`, { ...env, ...extrasEnvironment(extras) }, path.join(workdir.logs, 'spark-worker.log'));
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     worker.kill();
     moto.stop();
+    process.stderr.write(`\ninsurancelake: stopped by ${signal}: a file in progress did not finish and its tables keep their previous data; `
+      + `the finished files are in ${path.join(workdir.root, 'state.json')} (insurancelake audit --workdir ${workdir.root})\n`);
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
