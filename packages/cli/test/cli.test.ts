@@ -29,6 +29,8 @@ describe('command line errors', () => {
     [['job', 'collect-to-clense', '--file', 'x.csv', '--config', EXAMPLES], /job: unknown job "collect-to-clense"; expected one of: collect-to-cleanse, cleanse-to-consume, entity-match/],
     [['job', 'collect-to-cleanse', '--file', path.join(EXAMPLES, 'README.md'), '--config', '/no/such/config'], /job: --config \/no\/such\/config is not a folder/],
     [['ide', 'idea'], /ide: unknown editor "idea"; only vscode so far/],
+    [['job', 'cleanse-to-consume', '--file', path.join(EXAMPLES, 'README.md'), '--config', EXAMPLES, '--aws', '--account', '1111-2222-3333', '--region', 'eu-west-1'],
+      /job: --account must be the 12-digit AWS account id, got "1111-2222-3333"/],
     [['ide', 'vscode', '--job', 'cleanse'], /ide: unknown job "cleanse" in --job; expected one of: collect-to-cleanse/],
     [['demo', '--rows', 'lots'], /demo: --rows must be a whole number from 10 to 10000000, got "lots"/],
     [['query'], /query: give the SQL to run/],

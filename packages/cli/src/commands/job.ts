@@ -72,6 +72,7 @@ export async function jobCommand(values: Record<string, string | boolean | undef
   if (typeof values.file !== 'string') throw new UsageError('job: --file is required: the Collect file (a key under --collect, or a path ending in <Database>/<Table>/<file>)');
   const configDir = requiredFolder('job', values.config, '--config', `the configuration folder (the one that contains ${ConfigurationLayout.deployed_folder}/)`);
   if (values.aws && typeof values.account !== 'string') throw new UsageError('job: --aws needs --account <id>: the account the lake is deployed in');
+  if (values.aws && !/^\d{12}$/.test(String(values.account))) throw new UsageError(`job: --account must be the 12-digit AWS account id, got "${values.account}"`);
   const region = (values.region as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (values.aws && !region) throw new UsageError('job: --aws needs --region <name> (or AWS_REGION): the region the lake is deployed in');
   const options: JobOptions = {
