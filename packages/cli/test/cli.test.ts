@@ -190,7 +190,7 @@ describe('a Spark that does not start', () => {
       { cwd: ROOT, encoding: 'utf8', timeout: 180_000, env: { ...process.env, INSURANCELAKE_DRIVER_MEMORY: 'lots' } });
     expect(result.status).toBe(1);
     const log = path.join(workdir, 'logs', 'query.log');
-    expect(result.stderr).toMatch(/insurancelake: local Spark did not start: \S+: .*JAVA_GATEWAY_EXITED/);
+    expect(result.stderr).toMatch(/insurancelake: starting local Spark for the query… failed\ninsurancelake: local Spark did not start: \S+: .*JAVA_GATEWAY_EXITED/);
     expect(result.stderr).toContain(`the Spark worker's log (Spark's output included) is kept in ${log}`);
     expect(fs.readFileSync(log, 'utf8')).toMatch(/Invalid maximum heap size|lots/);
   }, 200_000);
@@ -320,6 +320,7 @@ describe('insurancelake run, end to end on the local pipeline', () => {
     const query = cli(['query', '--workdir', path.join(workdir, 'work'), '--json',
       'SELECT COUNT(*) AS policies, SUM(ClaimCount) AS claims FROM syntheticgeneraldata_consume.policydata'], 180_000);
     expect(query.status).toBe(0);
+    expect(query.stderr).toMatch(/insurancelake: starting local Spark for the query… \d+\.\d s\n/);
     const row = JSON.parse(query.stdout.trim().split('\n')[0]);
     expect(row.policies).toBe(byFile('policies.csv').rows_consume);
     expect(row.claims).toBeGreaterThan(0);
