@@ -29,6 +29,8 @@ describe('command line errors', () => {
     [['job', 'collect-to-clense', '--file', 'x.csv', '--config', EXAMPLES], /job: unknown job "collect-to-clense"; expected one of: collect-to-cleanse, cleanse-to-consume, entity-match/],
     [['job', 'collect-to-cleanse', '--file', path.join(EXAMPLES, 'README.md'), '--config', '/no/such/config'], /job: --config \/no\/such\/config is not a folder/],
     [['ide', 'idea'], /ide: unknown editor "idea"; only vscode so far/],
+    [['load-lookups'], /load-lookups: --config is required: the configuration folder \(the one that contains lookups\/lookups\.json\)/],
+    [['load-lookups', '--config', '/no/such/config'], /load-lookups: --config \/no\/such\/config is not a folder/],
     [['job', 'cleanse-to-consume', '--file', path.join(EXAMPLES, 'README.md'), '--config', EXAMPLES, '--aws', '--account', '1111-2222-3333', '--region', 'eu-west-1'],
       /job: --account must be the 12-digit AWS account id, got "1111-2222-3333"/],
     [['ide', 'vscode', '--job', 'cleanse'], /ide: unknown job "cleanse" in --job; expected one of: collect-to-cleanse/],
