@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { closeMatch } from './close-match';
 import { configurationFileKind, configurationFolders, ConfigurationFileKind, expectedNamesIn } from './configuration-layout';
 import { CsvSyntaxError, parseCsv } from './csv';
-import { SchemaFile, SchemaProblem, validateAgainstSchema } from './schema-validator';
+import { SchemaFile, SchemaProblem, specSectionKeys, validateAgainstSchema } from './schema-validator';
 import { ConfigurationLayout } from '../contract';
 
 // The synth-time check of a configuration folder's files, in Node: every file under etl/ sits in a
@@ -67,13 +68,13 @@ export function validateConfiguration(folder: string, specSchema: string = Schem
     } else if (kind === 'sql') {
       if (text.trim() === '') problems.push({ file: relative, path: '', message: 'the SQL file is empty; the job would fail (delete it or write the query)' });
     } else if (JSON_SCHEMA[kind]) {
-      problems.push(...checkJson(relative, text, kind === 'spec' ? specSchema : JSON_SCHEMA[kind]!));
+      problems.push(...checkJson(relative, text, kind === 'spec' ? specSchema : JSON_SCHEMA[kind]!, kind === 'spec' ? misspeltSpecKeys : undefined));
     }
   }
   return problems;
 }
 
-function checkJson(file: string, text: string, schema: string): ConfigurationProblem[] {
+function checkJson(file: string, text: string, schema: string, more?: (value: unknown) => SchemaProblem[]): ConfigurationProblem[] {
   if (text.trim() === '') return [{ file, path: 'line 1, column 1', message: 'malformed JSON: the file is empty' }];
   let value: unknown;
   try {
@@ -81,7 +82,24 @@ function checkJson(file: string, text: string, schema: string): ConfigurationPro
   } catch (error) {
     return [{ file, path: jsonErrorPosition(text, error as Error), message: `malformed JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')}` }];
   }
-  return validateAgainstSchema(schema, value).map((p: SchemaProblem) => ({ file, path: p.path, message: p.message }));
+  return [...validateAgainstSchema(schema, value), ...(more?.(value) ?? [])].map((p: SchemaProblem) => ({ file, path: p.path, message: p.message }));
+}
+
+/**
+ * Keys of a spec's top level and `input_spec` that look like a misspelt known key. The schema leaves
+ * those sections open (the reference ignores unknown keys there), but the engine fails a job on a
+ * near miss (`strict_schema_maping`), so synth refuses it too, with the same message.
+ */
+function misspeltSpecKeys(value: unknown): SchemaProblem[] {
+  const known = specSectionKeys();
+  const near = (section: unknown, keys: string[], at: string): SchemaProblem[] => {
+    if (!section || typeof section !== 'object' || Array.isArray(section)) return [];
+    return Object.keys(section).filter(key => !keys.includes(key)).flatMap(key => {
+      const close = closeMatch(key, keys);
+      return close ? [{ path: `${at}.${key}`, message: `unknown key "${key}"; did you mean "${close}"?` }] : [];
+    });
+  };
+  return [...near(value, known.top, '$'), ...near((value as { input_spec?: unknown } | null)?.input_spec, known.inputSpec, '$.input_spec')];
 }
 
 /** `line L, column C` of a JSON.parse error (V8 reports a character position). */

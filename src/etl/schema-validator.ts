@@ -54,6 +54,12 @@ export function builtinTransformKeys(): Set<string> {
   return new Set(patterns.map(p => p.replace(/^\^/, '').replace(/\(:\.\*\)\?\$$/, '').replace(/\\(.)/g, '$1')));
 }
 
+/** The keys the engine knows at the top of a spec and in its `input_spec` (the shipped spec schema's properties). */
+export function specSectionKeys(): { top: string[]; inputSpec: string[] } {
+  const schema = load(SchemaFile.SPEC).schema;
+  return { top: Object.keys(schema.properties), inputSpec: Object.keys(schema.$defs.input_spec.properties) };
+}
+
 /** The user transforms a spec schema is extended with: `$defs` entries and each key's entry. */
 export interface SpecExtension {
   /** A name for the compiled schema (e.g. the modules folder). */

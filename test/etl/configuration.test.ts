@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Configuration, InsuranceLake } from '../../src';
+import { closeMatch, similarity } from '../../src/etl/close-match';
 import { EXAMPLE_CONFIG, engineRoot, lakeTemplate, testApp, testStack } from '../insurance-lake.fixtures';
 
 /** A copy of the example configuration to break. */
@@ -192,6 +193,28 @@ describe('Configuration.fromAsset: the files are validated at synth', () => {
     expect(message).toContain('etl/transformation-spec/Customer-entitymatch.json: $: missing required key "global_id_field"');
     expect(message).toContain('etl/transformation-spec/Customer-entitymatch.json: $.global_id_fieldx: unexpected key "global_id_fieldx"; allowed keys: $schema, primary_entity_table, global_id_field, sort_field, exact_match_fields, levels');
     expect(message).toMatch(/etl\/transformation-spec\/Customer-A01\.json: line 2, column 18: malformed JSON: /);
+  });
+
+  test('a misspelt key of input_spec or of the spec itself fails synth, as the job would fail; other unknown keys pass, as the engine ignores them', () => {
+    const message = synthError(dir => {
+      edit(dir, 'etl/transformation-spec/SyntheticGeneralData-PolicyData.json', t => t.replace('"input_spec": {', '"input_spec": {\n    "strict_schema_maping": true,\n    "owner": "claims team",'));
+      edit(dir, 'etl/transformation-spec/SyntheticLifeData-PolicyData.json', t => t.replace('"transform_spec"', '"transform_specs": {},\n  "transform_spec"'));
+    });
+    expect(message).toMatch(/has 2 problems/);
+    expect(message).toContain('etl/transformation-spec/SyntheticGeneralData-PolicyData.json: $.input_spec.strict_schema_maping: unknown key "strict_schema_maping"; did you mean "strict_schema_mapping"?');
+    expect(message).toContain('etl/transformation-spec/SyntheticLifeData-PolicyData.json: $.transform_specs: unknown key "transform_specs"; did you mean "transform_spec"?');
+    expect(message).not.toContain('owner');
+  });
+
+  test('near misses are the engine\'s: difflib\'s ratio of at least 0.8', () => {
+    // Ratios from Python's difflib.SequenceMatcher(None, a, b).ratio().
+    expect(similarity('strict_schema_mapping', 'strict_schema_maping')).toBeCloseTo(0.975609756097561, 12);
+    expect(similarity('table_description', 'description')).toBeCloseTo(0.7857142857142857, 12);
+    expect(similarity('json', 'jsn')).toBeCloseTo(0.8571428571428571, 12);
+    expect(similarity('fixed', 'fix')).toBeCloseTo(0.75, 12);
+    expect(closeMatch('jsn', ['csv', 'json', 'xml'])).toBe('json');
+    expect(closeMatch('description', ['table_description', 'encoding'])).toBeUndefined();
+    expect(closeMatch('cvs', ['csv', 'tsv'])).toBeUndefined();
   });
 
   test('mapping rows are checked as CSV against mapping.schema.json, with line and column', () => {

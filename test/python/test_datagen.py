@@ -190,6 +190,20 @@ def test_bad_rows_spoil_exactly_that_many_rows_and_leave_the_rest(
     assert sum(1 for r in bad if r["InsuredStateCode"] == "ZZ") == 5
 
 
+def test_the_written_line_names_the_spoiled_rows_and_the_malformation(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="insurancelake_local.datagen")
+    write_dataset("general-policy", tmp_path / "c.csv", rows=20, seed=1)
+    write_dataset("general-policy", tmp_path / "b.csv", rows=20, seed=1, bad_rows=3)
+    write_dataset("life-policy", tmp_path / "h.csv", rows=20, malformed="header-only")
+    assert [r.getMessage() for r in caplog.records] == [
+        f"wrote {tmp_path / 'c.csv'}: 20 rows of general-policy (seed 1)",
+        f"wrote {tmp_path / 'b.csv'}: 20 rows of general-policy (seed 1, 3 spoiled)",
+        f"wrote {tmp_path / 'h.csv'}: 20 rows of life-policy (seed 0, header-only)",
+    ]
+
+
 def test_header_only_file_has_no_data_rows(tmp_path: Path) -> None:
     written = write_dataset(
         "claims", tmp_path / "c.csv", rows=50, malformed="header-only"

@@ -243,7 +243,7 @@ export class LocalPipeline {
           this.progress.stateExited(label, e.state.name, (Date.now() - t0) / 1000);
         } else if (e.type === 'StateFailed' || e.type === 'StateCaught' || e.type === 'StateRetried') {
           const t0 = entered.get(e.state?.name) ?? Date.now();
-          const detail = e.Error ? `${e.Error}${e.Cause ? `: ${String(e.Cause).slice(0, 300)}` : ''}` : undefined;
+          const detail = e.Error ? `${e.Error}${e.Cause ? `: ${causeText(e.Cause).slice(0, 300)}` : ''}` : undefined;
           if (e.type !== 'StateRetried') {
             steps.push({ name: e.state.name, status: e.type === 'StateCaught' ? 'CAUGHT' : 'FAILED', startedAt: t0, seconds: (Date.now() - t0) / 1000, detail });
           }
@@ -484,4 +484,19 @@ function matchesFilter(template: any, attributes: Record<string, any> | undefine
   if (!subscription) return false;
   if (!policy) return true;
   return Object.entries(policy).every(([name, allowed]) => allowed.includes(attributes?.[name]?.StringValue));
+}
+
+/**
+ * What a failed state's Cause says: a Glue task's Cause is the JobRun as JSON (as Step Functions
+ * gives it), whose ErrorMessage is the engine's message; anything else as it is.
+ */
+export function causeText(cause: unknown): string {
+  const text = String(cause);
+  try {
+    const run = JSON.parse(text);
+    if (run && typeof run.ErrorMessage === 'string') return `${run.JobName ?? 'Glue job'} ${run.JobRunState ?? 'FAILED'}: ${run.ErrorMessage}`;
+  } catch {
+    // not JSON: a Lambda's or the state machine's own cause
+  }
+  return text;
 }

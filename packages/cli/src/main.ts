@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './command-line';
 import { COMMANDS, Command, ENVIRONMENT, commandHelp } from './commands';
 import { InputError, SetupError, UsageError } from './errors';
 import { quietSdkNodeVersionNotice } from './sdk-notice';
@@ -47,14 +47,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(commandHelp(name, command));
       return 0;
     }
-    let parsed;
-    try {
-      const options = Object.fromEntries(Object.entries(command.options).map(([option, o]) => [option, { type: o.type }]));
-      parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new UsageError(`${name}: ${(error as Error).message}`);
-    }
-    return await command.handler(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+    const parsed = parseCommandLine(name, command, rest);
+    return await command.handler(parsed.values, parsed.positionals);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`insurancelake: ${error.message}\nRun "insurancelake ${command ? `${name} ` : ''}--help" for usage.\n`);

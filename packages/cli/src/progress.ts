@@ -9,6 +9,8 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 export class Progress {
   private readonly started = Date.now();
   private spinnerTimer?: NodeJS.Timeout;
+  /** States that failed (caught or not) since they were entered: no ✓ when they exit. */
+  private readonly failed = new Set<string>();
 
   constructor(private readonly out: NodeJS.WriteStream, private readonly quiet = false) {}
 
@@ -23,15 +25,18 @@ export class Progress {
     this.line(`▶ ${label}`);
   }
 
-  stateEntered(_label: string, state: string, type: string): void {
+  stateEntered(label: string, state: string, type: string): void {
+    this.failed.delete(`${label}\n${state}`);
     if (type === 'Task' || type === 'Fail' || type === 'Succeed') this.line(`    → ${state}`);
   }
 
-  stateExited(_label: string, state: string, seconds: number): void {
-    if (seconds >= 0.5) this.line(`    ✓ ${state} (${seconds.toFixed(1)} s)`);
+  stateExited(label: string, state: string, seconds: number): void {
+    const failed = this.failed.delete(`${label}\n${state}`);
+    if (seconds >= 0.5 || failed) this.line(`    ${failed ? '✗' : '✓'} ${state} (${seconds.toFixed(1)} s)`);
   }
 
-  stateProblem(_label: string, state: string | undefined, kind: string, detail?: string): void {
+  stateProblem(label: string, state: string | undefined, kind: string, detail?: string): void {
+    if (state && kind !== 'StateRetried') this.failed.add(`${label}\n${state}`);
     const what = kind === 'StateRetried' ? 'retrying' : kind === 'StateCaught' ? 'caught' : 'failed';
     this.line(`    ✗ ${state ?? ''} ${what}${detail ? `: ${firstLine(detail)}` : ''}`);
   }

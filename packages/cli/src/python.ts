@@ -102,9 +102,12 @@ function ensureSparkJars(python: string): void {
   step('fetching Spark jars from Maven Central', () => run(python, ['-m', 'insurancelake_local.fetch_jars'], log, env), log);
 }
 
-/** Run one set-up step, showing `what… N s` on stderr; a failure names the log and keeps it. */
+/**
+ * Run one set-up step, showing `what (output in LOG)… N s` on stderr: a step of several minutes
+ * names up front the log to follow it in. A failure names the log and keeps it.
+ */
 function step(what: string, action: () => number | null, log: string | undefined): void {
-  process.stderr.write(`insurancelake: ${what}… `);
+  process.stderr.write(`insurancelake: ${what}${log ? ` (output in ${log})` : ''}… `);
   const started = Date.now();
   const status = action();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -20,7 +20,20 @@ describe('command line errors', () => {
     [['launch'], /unknown command "launch"; expected one of: run, demo, validate, job, ide, query, audit, load-lookups/],
     [['run', '--config', EXAMPLES], /run: --collect is required/],
     [['run', '--collect', '/no/such/folder', '--config', EXAMPLES], /run: --collect \/no\/such\/folder is not a folder/],
-    [['run', '--collect', ROOT, '--config', EXAMPLES, '--colour'], /run: Unknown option '--colour'/],
+    [['run', '--collect', ROOT, '--config', EXAMPLES, '--colour'], /run: unknown option --colour \(options: --collect <dir>, --config <dir>, --workdir <dir>/],
+    [['run', '--colect', ROOT, '--config', EXAMPLES], /run: unknown option --colect; did you mean --collect\?/],
+    [['run', '--collect', ROOT, '--config', EXAMPLES, '--workdir'], /run: --workdir needs a value: --workdir <dir>/],
+    [['run', '--collect', ROOT, '--config', EXAMPLES, '--json=yes'], /run: --json takes no value/],
+    [['run', '--collect', ROOT, '--config', EXAMPLES, './work'], /run: unexpected argument "\.\/work": every value of run follows its option \(--collect <dir>/],
+    [['validate', EXAMPLES], /validate: unexpected argument ".*examples\/config"/],
+    [['job', 'collect-to-clense', '--file', 'x.csv', '--config', EXAMPLES], /job: unknown job "collect-to-clense"; expected one of: collect-to-cleanse, cleanse-to-consume, entity-match/],
+    [['job', 'collect-to-cleanse', '--file', path.join(EXAMPLES, 'README.md'), '--config', '/no/such/config'], /job: --config \/no\/such\/config is not a folder/],
+    [['ide', 'idea'], /ide: unknown editor "idea"; only vscode so far/],
+    [['load-lookups'], /load-lookups: --config is required: the configuration folder \(the one that contains lookups\/lookups\.json\)/],
+    [['load-lookups', '--config', '/no/such/config'], /load-lookups: --config \/no\/such\/config is not a folder/],
+    [['job', 'cleanse-to-consume', '--file', path.join(EXAMPLES, 'README.md'), '--config', EXAMPLES, '--aws', '--account', '1111-2222-3333', '--region', 'eu-west-1'],
+      /job: --account must be the 12-digit AWS account id, got "1111-2222-3333"/],
+    [['ide', 'vscode', '--job', 'cleanse'], /ide: unknown job "cleanse" in --job; expected one of: collect-to-cleanse/],
     [['demo', '--rows', 'lots'], /demo: --rows must be a whole number from 10 to 10000000, got "lots"/],
     [['query'], /query: give the SQL to run/],
     [['validate'], /validate: --config is required/],
@@ -152,6 +165,24 @@ describe('command line errors', () => {
   });
 });
 
+describe('the first-run set-up', () => {
+  test('names the log of the pip install on its progress line, before the minutes it takes, and keeps it when it fails', () => {
+    const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'il-setup-'));
+    // An environment whose python runs, but whose pip install fails: the set-up's install step.
+    fs.mkdirSync(path.join(venv, 'bin'));
+    fs.writeFileSync(path.join(venv, 'bin', 'python'), '#!/bin/sh\necho "ERROR: no matching distribution for pyspark" >&2\nexit 3\n', { mode: 0o755 });
+    const result = spawnSync(process.execPath, [BIN, 'validate', '--config', EXAMPLES],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, INSURANCELAKE_VENV: venv } });
+    const log = path.join(venv, 'insurancelake-setup.log');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/insurancelake: installing \d+ packages \(pyspark /);
+    expect(result.stderr).toContain(`, …) (output in ${log})… failed after `);
+    expect(result.stderr).toMatch(new RegExp(`installing .* failed \\(exit code 3\\); the log is kept in ${log.replace(/[.]/g, '\\.')}\n$`));
+    expect(fs.readFileSync(log, 'utf8')).toContain('no matching distribution for pyspark');
+    fs.rmSync(venv, { recursive: true, force: true });
+  });
+});
+
 describe('a Spark that does not start', () => {
   test('names the worker log, which is kept and holds the JVM error', () => {
     const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-nospark-'));
@@ -161,7 +192,7 @@ describe('a Spark that does not start', () => {
       { cwd: ROOT, encoding: 'utf8', timeout: 180_000, env: { ...process.env, INSURANCELAKE_DRIVER_MEMORY: 'lots' } });
     expect(result.status).toBe(1);
     const log = path.join(workdir, 'logs', 'query.log');
-    expect(result.stderr).toMatch(/insurancelake: local Spark did not start: \S+: .*JAVA_GATEWAY_EXITED/);
+    expect(result.stderr).toMatch(/insurancelake: starting local Spark for the query… failed\ninsurancelake: local Spark did not start: \S+: .*JAVA_GATEWAY_EXITED/);
     expect(result.stderr).toContain(`the Spark worker's log (Spark's output included) is kept in ${log}`);
     expect(fs.readFileSync(log, 'utf8')).toMatch(/Invalid maximum heap size|lots/);
   }, 200_000);
@@ -258,6 +289,16 @@ describe('insurancelake run, end to end on the local pipeline', () => {
     expect(byFile('life.csv').error).toMatch(/No rows of data in source file; aborting/);
   });
 
+  test('the progress of the failed file shows the engine message, not the JobRun JSON, and no ✓ on the failed task', () => {
+    const lines = result.stderr.split('\n');
+    const start = lines.findIndex((l) => l.includes('▶ SyntheticLifeData/PolicyData/life.csv'));
+    const end = lines.findIndex((l, i) => i > start && l.includes('✘ SyntheticLifeData/PolicyData/life.csv FAILED'));
+    const progress = lines.slice(start, end).join('\n');
+    expect(progress).toMatch(/✗ DevInsuranceLakeCollectGlueJobTask failed: States\.TaskFailed: dev-insurancelake-collect-to-cleanse-job FAILED: .*No rows of data in source file/);
+    expect(progress).toMatch(/✗ DevInsuranceLakeCollectGlueJobTask \(\d+\.\d s\)/);
+    expect(progress).not.toMatch(/✓ DevInsuranceLakeCollectGlueJobTask|"JobName"|"Arguments"/);
+  });
+
   test('files at the wrong depth and empty files are REJECTED with the trigger\'s reason, not QUEUED', () => {
     // The reasons are the audit item's error_message, which the trigger wrote (decision I11).
     expect(byFile('stray.csv')).toMatchObject({ database: '', table: '', status: 'REJECTED', rows_read: null });
@@ -281,6 +322,7 @@ describe('insurancelake run, end to end on the local pipeline', () => {
     const query = cli(['query', '--workdir', path.join(workdir, 'work'), '--json',
       'SELECT COUNT(*) AS policies, SUM(ClaimCount) AS claims FROM syntheticgeneraldata_consume.policydata'], 180_000);
     expect(query.status).toBe(0);
+    expect(query.stderr).toMatch(/insurancelake: starting local Spark for the query… \d+\.\d s\n/);
     const row = JSON.parse(query.stdout.trim().split('\n')[0]);
     expect(row.policies).toBe(byFile('policies.csv').rows_consume);
     expect(row.claims).toBeGreaterThan(0);

@@ -128,6 +128,6 @@ describe('insurancelake job', () => {
       .toMatch(/job: --file \/etc\/hostname: expected a path ending in <Database>\/<Table>/);
     const unknown = cli(['job', 'cleanse', '--file', file, '--config', EXAMPLES]);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/job: give one job: collect-to-cleanse, cleanse-to-consume, entity-match/);
+    expect(unknown.stderr).toMatch(/job: unknown job "cleanse"; expected one of: collect-to-cleanse, cleanse-to-consume, entity-match/);
   });
 });

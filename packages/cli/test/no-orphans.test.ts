@@ -153,6 +153,7 @@ describe('no orphans', () => {
     run.child.kill('SIGTERM');
     const { code } = await exited(run.child);
     expect(code).toBe(130);
+    expect(run.stdout()).toMatch(/insurancelake: stopped by SIGTERM: a file in progress did not finish and its tables keep their previous data; the finished files are in .*state\.json/);
     await until('every process of the run to end', GONE_WITHIN_MS, () => alive(before).length === 0);
     await until('the temporary folder to be removed', GONE_WITHIN_MS, () => fs.readdirSync(run.tmp).length === 0);
   }, 200_000);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigurationLayout, contractJob } from 'cdk-insurancelake/lib/local-runner';
+import { requiredFolder } from '../command-line';
 import { InputError, UsageError } from '../errors';
 import { createTableInput } from '../local-aws';
 import { EXTRA_JARS_ENV, extrasEnvironment, extrasOptions } from '../local-extras';
@@ -39,15 +40,15 @@ export interface LaunchConfiguration {
  */
 export async function ideCommand(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number> {
   const [ide, ...extra] = positionals;
-  if (ide !== 'vscode' || extra.length) throw new UsageError('ide: give the editor: vscode (the only one so far)');
+  if (!ide) throw new UsageError('ide: give the editor: vscode (the only one so far)');
+  if (ide !== 'vscode') throw new UsageError(`ide: unknown editor "${ide}"; only vscode so far`);
+  if (extra.length) throw new UsageError(`ide: unexpected argument "${extra[0]}" after vscode; give the rest as options`);
   const jobName = values.job;
-  const job = JOB_COMMANDS[typeof jobName === 'string' ? jobName : ''];
-  if (!job) throw new UsageError(`ide: --job is required: one of ${Object.keys(JOB_COMMANDS).join(', ')}`);
+  if (typeof jobName !== 'string') throw new UsageError(`ide: --job is required: one of ${Object.keys(JOB_COMMANDS).join(', ')}`);
+  const job = JOB_COMMANDS[jobName];
+  if (!job) throw new UsageError(`ide: unknown job "${jobName}" in --job; expected one of: ${Object.keys(JOB_COMMANDS).join(', ')}`);
   if (typeof values.file !== 'string') throw new UsageError('ide: --file is required: the Collect file the job runs on');
-  if (typeof values.config !== 'string' || !fs.existsSync(values.config)) {
-    throw new UsageError(`ide: --config is required: the configuration folder (the one that contains ${ConfigurationLayout.deployed_folder}/)`);
-  }
-  const configDir = path.resolve(values.config);
+  const configDir = requiredFolder('ide', values.config, '--config', `the configuration folder (the one that contains ${ConfigurationLayout.deployed_folder}/)`);
   const workdir = Workdir.resolve(values.workdir as string | undefined);
   const file = collectFile(values.file, values.collect as string | undefined);
   const run = await runOneJob({ job, file, configDir, workdir, execute: false, extras: extrasOptions(values) }, new Progress(process.stderr));

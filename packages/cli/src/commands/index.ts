@@ -22,6 +22,8 @@ export interface Command {
   readonly description: string;
   readonly options: Record<string, CommandOption>;
   readonly example: string;
+  /** What the command takes besides options (a job, an editor, the SQL); without it, none. */
+  readonly positionals?: string;
   readonly handler: (values: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<number>;
 }
 
@@ -97,6 +99,7 @@ export const COMMANDS: Record<string, Command> = {
       'lake-prefix': { type: 'string', value: '<prefix>', description: 'with --aws: the lake\'s resourcePrefix (default: insurancelake)' },
     },
     example: 'insurancelake job collect-to-cleanse --file ./collect/SyntheticGeneralData/PolicyData/policies.csv --config ./config --print-args',
+    positionals: 'the job',
     handler: jobCommand,
   },
   'ide': {
@@ -115,6 +118,7 @@ export const COMMANDS: Record<string, Command> = {
       ...EXTRAS_OPTIONS,
     },
     example: 'insurancelake ide vscode --job collect-to-cleanse --file ./collect/SyntheticGeneralData/PolicyData/policies.csv --config ./config',
+    positionals: 'the editor',
     handler: ideCommand,
   },
   'query': {
@@ -128,6 +132,7 @@ export const COMMANDS: Record<string, Command> = {
       json: { type: 'boolean', description: 'print one JSON object per row' },
     },
     example: 'insurancelake query --workdir ./insurancelake-demo "SELECT COUNT(*) FROM syntheticgeneraldata_consume.policydata"',
+    positionals: 'the SQL',
     handler: queryCommand,
   },
   'audit': {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigurationLayout, JobKey } from 'cdk-insurancelake/lib/local-runner';
+import { requiredFolder } from '../command-line';
 import { UsageError } from '../errors';
 import { LocalAws } from '../local-aws';
 import { ExtrasOptions, LocalExtras, extrasEnvironment, extrasOptions, localJobArguments, resolveExtras } from '../local-extras';
@@ -67,18 +68,19 @@ export interface JobOptions {
 export async function jobCommand(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number> {
   const [name, ...extra] = positionals;
   const job = JOB_COMMANDS[name ?? ''];
-  if (!job || extra.length) throw new UsageError(`job: give one job: ${Object.keys(JOB_COMMANDS).join(', ')}`);
+  if (!name) throw new UsageError(`job: give one job: ${Object.keys(JOB_COMMANDS).join(', ')}`);
+  if (!job) throw new UsageError(`job: unknown job "${name}"; expected one of: ${Object.keys(JOB_COMMANDS).join(', ')}`);
+  if (extra.length) throw new UsageError(`job: unexpected argument "${extra[0]}" after the job ${name}; give one job and the rest as options`);
   if (typeof values.file !== 'string') throw new UsageError('job: --file is required: the Collect file (a key under --collect, or a path ending in <Database>/<Table>/<file>)');
-  if (typeof values.config !== 'string' || !fs.existsSync(values.config)) {
-    throw new UsageError(`job: --config is required: the configuration folder (the one that contains ${ConfigurationLayout.deployed_folder}/)`);
-  }
+  const configDir = requiredFolder('job', values.config, '--config', `the configuration folder (the one that contains ${ConfigurationLayout.deployed_folder}/)`);
   if (values.aws && typeof values.account !== 'string') throw new UsageError('job: --aws needs --account <id>: the account the lake is deployed in');
+  if (values.aws && !/^\d{12}$/.test(String(values.account))) throw new UsageError(`job: --account must be the 12-digit AWS account id, got "${values.account}"`);
   const region = (values.region as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (values.aws && !region) throw new UsageError('job: --aws needs --region <name> (or AWS_REGION): the region the lake is deployed in');
   const options: JobOptions = {
     job,
     file: collectFile(values.file, values.collect as string | undefined),
-    configDir: path.resolve(values.config),
+    configDir,
     workdir: Workdir.resolve(values.workdir as string | undefined),
     execute: !values['print-args'] && !values.aws,
     extras: extrasOptions(values),

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadLookups } from './run';
+import { requiredFolder } from '../command-line';
 import { UsageError } from '../errors';
 import { LocalAws } from '../local-aws';
 import { synthesizeLocalLake } from '../local-lake';
@@ -15,8 +16,7 @@ import { ensurePython } from '../python';
  * endpoint, and report what was loaded. (`run` loads them by itself before the first file.)
  */
 export async function loadLookupsCommand(values: Record<string, string | boolean | undefined>): Promise<number> {
-  if (typeof values.config !== 'string') throw new UsageError('load-lookups: --config is required');
-  const configDir = path.resolve(values.config);
+  const configDir = requiredFolder('load-lookups', values.config, '--config', 'the configuration folder (the one that contains lookups/lookups.json)');
   const manifest = path.join(configDir, 'lookups', 'lookups.json');
   if (!fs.existsSync(manifest)) throw new UsageError(`load-lookups: ${manifest} does not exist; it lists the value_lookups and multi_lookups to load`);
   const lookups = readLookupsManifest(manifest)!;

@@ -21,7 +21,15 @@ export async function queryCommand(values: Record<string, string | boolean | und
   // The audit, DQ results and lineage items of the runs (state.json) are the views audit, dq_results, lineage.
   const worker = SparkWorker.start(python, workdir.warehouse, { INSURANCELAKE_STATE: workdir.state }, `${workdir.logs}/query.log`);
   try {
-    await worker.request('start');
+    // The JVM takes half a minute or more to start: say so, on stderr (stdout is the result).
+    process.stderr.write('insurancelake: starting local Spark for the query… ');
+    try {
+      const { seconds } = await worker.request<{ seconds: number }>('start');
+      process.stderr.write(`${seconds.toFixed(1)} s\n`);
+    } catch (error) {
+      process.stderr.write('failed\n');
+      throw error;
+    }
     const result = await worker.request<QueryResult>('query', { sql, limit: 1000 });
     const names = result.columns.map((c) => c.name);
     if (values.json) {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Configuration } from 'cdk-insurancelake';
 import { ConfigurationLayout, InsuranceLakeError, configurationFileKind } from 'cdk-insurancelake/lib/local-runner';
+import { requiredFolder } from '../command-line';
 import { InputError, UsageError } from '../errors';
 import { LocalAws, listFiles } from '../local-aws';
 import { ExtrasOptions, extrasEnvironment, extrasOptions, localJobArguments, resolveExtras } from '../local-extras';
@@ -33,18 +34,11 @@ export interface RunOptions {
 
 /** `insurancelake run --collect DIR --config DIR [--workdir DIR] [--json]`. */
 export async function runCommand(values: Record<string, string | boolean | undefined>): Promise<number> {
-  const collectDir = requiredDir(values.collect, '--collect', 'the folder whose <Database>/<Table>/<file> layout mirrors the Collect bucket');
-  const configDir = requiredDir(values.config, '--config', `the configuration folder (the one that contains ${ConfigurationLayout.deployed_folder}/)`);
+  const collectDir = requiredFolder('run', values.collect, '--collect', 'the folder whose <Database>/<Table>/<file> layout mirrors the Collect bucket');
+  const configDir = requiredFolder('run', values.config, '--config', `the configuration folder (the one that contains ${ConfigurationLayout.deployed_folder}/)`);
   const workdir = Workdir.resolve(values.workdir as string | undefined);
   const executions = await runPipeline({ collectDir, configDir, workdir, json: !!values.json, extras: extrasOptions(values) });
   return executions.every((e) => e.status === 'SUCCEEDED') ? 0 : 1;
-}
-
-function requiredDir(value: string | boolean | undefined, flag: string, what: string): string {
-  if (typeof value !== 'string' || !value) throw new UsageError(`run: ${flag} is required: ${what}`);
-  const dir = path.resolve(value);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`run: ${flag} ${value} is not a folder`);
-  return dir;
 }
 
 /** Run every Collect file through the local pipeline; prints progress, the summary and writes report.html. */
@@ -66,9 +60,11 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
   Object.assign(process.env, env);
   progress.line(`local AWS endpoint (moto) on ${moto.endpoint}`);
   const worker = SparkWorker.start(python, `file://${workdir.warehouse}`, { ...env, ...extrasEnvironment(extras) }, path.join(workdir.logs, 'spark-worker.log'));
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     worker.kill();
     moto.stop();
+    process.stderr.write(`\ninsurancelake: stopped by ${signal}: a file in progress did not finish and its tables keep their previous data; `
+      + `the finished files are in ${path.join(workdir.root, 'state.json')} (insurancelake audit --workdir ${workdir.root})\n`);
     process.exit(130);
   };
   process.once('SIGINT', onSignal);

@@ -149,7 +149,10 @@ def write_dataset(
             _write_json_lines(stream, chunks, malformed)
         else:
             _write_csv(stream, dataset.columns, chunks, malformed)
-    log.info("wrote %s: %s rows of %s (seed %s)", path, f"{rows:,}", kind, seed)
+    # The demo writes the general policies a second time with spoiled rows: the line says so.
+    spoiled = f", {bad_rows:,} spoiled" if bad_rows else ""
+    shape = f", {malformed}" if malformed else ""
+    log.info("wrote %s: %s rows of %s (seed %s%s%s)", path, f"{rows:,}", kind, seed, spoiled, shape)
     return Written(
         path, kind, 0 if malformed == "header-only" else rows, bad_rows, malformed
     )
