@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { closeMatch } from 'cdk-insurancelake/lib/local-runner';
 import type { Command } from './commands';
 import { UsageError } from './errors';
 
@@ -33,7 +34,8 @@ export function parseCommandLine(name: string, command: Command, args: string[])
 function explain(error: Error & { code?: string }, command: Command): string {
   const option = /'(-[^' ]+)/.exec(error.message)?.[1];
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
-    const close = closest(option.replace(/^-+/, ''), Object.keys(command.options));
+    // difflib's default cutoff (0.6): options are short, so a typo changes a larger share of them than of a spec key.
+    const close = closeMatch(option.replace(/^-+/, ''), Object.keys(command.options), 0.6);
     return `unknown option ${option}${close ? `; did you mean --${close}?` : ''} (options: ${optionList(command)})`;
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
@@ -46,29 +48,6 @@ function explain(error: Error & { code?: string }, command: Command): string {
 
 function optionList(command: Command): string {
   return Object.entries(command.options).map(([option, o]) => `--${option}${o.value ? ` ${o.value}` : ''}`).join(', ');
-}
-
-/** The candidate nearest to `name` by edit distance, if it is near enough to be a typo. */
-function closest(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(name, candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /** The absolute path of a required folder option: a UsageError when it is missing or no folder. */
