@@ -6,6 +6,7 @@ export type { JobKey } from './contract';
 export { ConfigurationLayout, contractJob } from './contract';
 export { InsuranceLakeError } from './errors';
 export { closeMatch } from './etl/close-match';
+export { resolveLakeSettings } from './lake-settings';
 export { configurationFileKind } from './etl/configuration-layout';
 export type { AslDefinition, PseudoParameters } from './orchestration/local-definition';
 export {

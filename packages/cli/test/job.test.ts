@@ -129,5 +129,11 @@ describe('insurancelake job', () => {
     const unknown = cli(['job', 'cleanse', '--file', file, '--config', EXAMPLES]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/job: unknown job "cleanse"; expected one of: collect-to-cleanse, cleanse-to-consume, entity-match/);
+    // --aws names are checked as the construct checks them, before moto or Spark start, in the options' words.
+    const aws = ['job', 'collect-to-cleanse', '--file', file, '--config', EXAMPLES, '--aws', '--account', '111122223333', '--region', 'eu-west-1'];
+    const prefix = cli([...aws, '--lake-prefix', 'Acme_1']);
+    expect(prefix.status).toBe(2);
+    expect(prefix.stderr).toMatch(/job: --lake-prefix: resourcePrefix "Acme_1" may only contain lower-case letters, digits and hyphens/);
+    expect(cli([...aws, '--environment', 'a'.repeat(30), '--lake-prefix', 'b'.repeat(20)]).stderr).toMatch(/job: --environment and --lake-prefix: .* are too long/);
   });
 });

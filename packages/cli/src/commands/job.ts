@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigurationLayout, JobKey } from 'cdk-insurancelake/lib/local-runner';
+import { App, Stack } from 'aws-cdk-lib';
+import { ConfigurationLayout, JobKey, resolveLakeSettings } from 'cdk-insurancelake/lib/local-runner';
 import { requiredFolder } from '../command-line';
 import { UsageError } from '../errors';
 import { LocalAws } from '../local-aws';
@@ -77,6 +78,7 @@ export async function jobCommand(values: Record<string, string | boolean | undef
   if (values.aws && !/^\d{12}$/.test(String(values.account))) throw new UsageError(`job: --account must be the 12-digit AWS account id, got "${values.account}"`);
   const region = (values.region as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (values.aws && !region) throw new UsageError('job: --aws needs --region <name> (or AWS_REGION): the region the lake is deployed in');
+  if (values.aws) checkDeployedNaming(values, values.account as string, region!);
   const options: JobOptions = {
     job,
     file: collectFile(values.file, values.collect as string | undefined),
@@ -164,6 +166,22 @@ export async function runOneJob(options: JobOptions, progress: Progress): Promis
   } finally {
     await worker.close();
     moto.stop();
+  }
+}
+
+/**
+ * `--environment` and `--lake-prefix` checked as the construct checks its props, before anything
+ * starts; the construct's message names its props, the user typed options.
+ */
+function checkDeployedNaming(values: Record<string, string | boolean | undefined>, account: string, region: string): void {
+  const stack = new Stack(new App(), 'Deployed', { env: { account, region } });
+  try {
+    resolveLakeSettings(stack, { environmentName: values.environment as string | undefined, resourcePrefix: values['lake-prefix'] as string | undefined });
+  } catch (error) {
+    const naming = /^\[Naming\.(\w+)\] [^:]+: (.*)$/s.exec((error as Error).message);
+    if (!naming) throw error;
+    const option = { EnvironmentName: '--environment', ResourcePrefix: '--lake-prefix' }[naming[1]] ?? '--environment and --lake-prefix';
+    throw new UsageError(`job: ${option}: ${naming[2]}`);
   }
 }
 

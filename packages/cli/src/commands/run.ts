@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Configuration } from 'cdk-insurancelake';
 import { ConfigurationLayout, InsuranceLakeError, configurationFileKind } from 'cdk-insurancelake/lib/local-runner';
@@ -65,7 +66,7 @@ export async function runPipeline(options: RunOptions): Promise<ExecutionSummary
     moto.stop();
     process.stderr.write(`\ninsurancelake: stopped by ${signal}: a file in progress did not finish and its tables keep their previous data; `
       + `the finished files are in ${path.join(workdir.root, 'state.json')} (insurancelake audit --workdir ${workdir.root})\n`);
-    process.exit(130);
+    process.exit(128 + os.constants.signals[signal]); // as a shell reports a process the signal ended: 130, 143
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
