@@ -87,6 +87,9 @@ describe('examples/config-transforms with examples/transforms through insurancel
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/RatingDemo-Policies\.json.*rate_policies/);
     expect(run.stderr).toMatch(/--transforms/);
+    const validate = await cli(['validate', '--config', config]);
+    expect(validate.status).toBe(1);
+    expect(validate.stdout).toMatch(/unknown transform 'rate_policies'.*\nA key that is a transform of your own modules needs the modules folder: --transforms <folder>\.\n1 problem in /);
   }, 300_000);
 
   test('a module that does not import fails validate naming the module file and the reason', async () => {

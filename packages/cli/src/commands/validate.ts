@@ -46,7 +46,7 @@ export async function validateCommand(values: Record<string, string | boolean | 
   let keepLog = false;
   try {
     const { problems } = await worker.request<{ problems: Problem[] }>('validate', { config: configDir, transforms });
-    return report(problems, configDir, !!values.json);
+    return report(problems, configDir, !!values.json, !transforms);
   } catch (error) {
     keepLog = true; // the error names the log
     throw error;
@@ -57,11 +57,15 @@ export async function validateCommand(values: Record<string, string | boolean | 
 }
 
 /** Print the problems (one `file: path: message` line each, or one JSON object); exit code 1 when there is any. */
-function report(problems: Problem[], configDir: string, json: boolean): number {
+function report(problems: Problem[], configDir: string, json: boolean, withoutModules = false): number {
   if (json) {
     process.stdout.write(JSON.stringify({ problems }) + '\n');
   } else {
     for (const p of problems) process.stdout.write([p.file, p.path, p.message].filter(Boolean).join(': ') + '\n');
+    // As `run` says it: the key may be a transform of the user's own modules.
+    if (withoutModules && problems.some((p) => p.message.startsWith('unknown transform '))) {
+      process.stdout.write('A key that is a transform of your own modules needs the modules folder: --transforms <folder>.\n');
+    }
     process.stdout.write(problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${configDir}\n` : `${configDir}: configuration is valid\n`);
   }
   return problems.length ? 1 : 0;
