@@ -12,12 +12,8 @@ export const KEPT_TABLES = ['audit', 'dqResults', 'lineage', 'hashValues'] as co
 /** One of {@link KEPT_TABLES}. */
 export type KeptTable = typeof KEPT_TABLES[number];
 
-/** What a run's summary said about one file, kept with the audit item it belongs to. */
-export interface KeptExecution {
-  /** The audit item's `execution_id`; absent when the trigger wrote none (an IGNORED file). */
-  readonly execution_id?: string;
-  /** When the run that processed the file started (ISO 8601). */
-  readonly run_started: string;
+/** What became of one file: where it was, its status, its row counts per stage and its error (the `--json` keys). */
+export interface FileOutcome {
   readonly database: string;
   readonly table: string;
   readonly file: string;
@@ -26,8 +22,16 @@ export interface KeptExecution {
   readonly rows_cleanse: number | null;
   readonly rows_consume: number | null;
   readonly rows_quarantined: number | null;
-  readonly duration_s: number;
   readonly error: string | null;
+}
+
+/** What a run's summary said about one file, kept with the audit item it belongs to. */
+export interface KeptExecution extends FileOutcome {
+  /** The audit item's `execution_id`; absent when the trigger wrote none (an IGNORED file). */
+  readonly execution_id?: string;
+  /** When the run that processed the file started (ISO 8601). */
+  readonly run_started: string;
+  readonly duration_s: number;
 }
 
 /** The content of `state.json`. */

@@ -1,24 +1,15 @@
 import * as fs from 'node:fs';
 import { InputError, UsageError } from '../errors';
 import { plain } from '../local-aws';
-import { KeptExecution, LocalState } from '../local-state';
+import { FileOutcome, KeptExecution, LocalState } from '../local-state';
 import { renderTable } from '../table';
 import { Workdir } from '../workdir';
 
 /** One execution as `audit` shows it: the audit item, with the row counts its run's summary gave. */
-export interface AuditEntry {
+export interface AuditEntry extends FileOutcome {
   readonly execution_id: string | null;
   /** When the file arrived (the audit item's start date, UTC), `YYYY-MM-DD HH:MM:SS`. */
   readonly started: string;
-  readonly database: string;
-  readonly table: string;
-  readonly file: string;
-  readonly status: string;
-  readonly rows_read: number | null;
-  readonly rows_cleanse: number | null;
-  readonly rows_consume: number | null;
-  readonly rows_quarantined: number | null;
-  readonly error: string | null;
 }
 
 /** `insurancelake audit [--workdir DIR] [--json] [--limit N]`: the executions of every run of a working folder. */
