@@ -1,6 +1,6 @@
 // Integration snapshot: a lake in a VPC (Glue network connection), Hive-style Parquet tables,
 // lineage and entity match off, notification e-mails.
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { InsuranceLake, TableFormat } from '../src';
@@ -17,5 +17,7 @@ new InsuranceLake(stack, 'Lake', {
   entityMatch: false,
   notificationEmails: ['data-team@example.com'],
 });
-new IntegTest(app, 'VpcParquetLake', { testCases: [stack] });
+const integ = new IntegTest(app, 'VpcParquetLake', { testCases: [stack] });
+// The test's assertion stack has no assertions, so no resources: not a finding about the lake.
+Validations.of(integ).acknowledge({ id: 'CloudFormation-Validate::F0001', reason: 'the integ-tests assertion stack is empty by design' });
 app.synth();
