@@ -102,6 +102,8 @@ def test_quoted_line_break_keeps_multiline_and_reads_one_value(spark, tmp_path, 
         ("whitespace-only line", b"a\tb\n1\t2\n\t\n", {"tsv": {}}),
         ("data line equal to the header", b"a,b\n1,2\na,b\n", {}),
         ("header repeated on the next line", b"a,b\na,b\n1,2\n", {}),
+        ("data line equal to the header, last and without a line end", b"a,b\n1,2\na,b", {}),
+        ("data line equal to the header, CRLF", b"a,b\r\n1,2\r\na,b\r\n", {}),
         ("quote with a several-character delimiter", b'a||b\n"x"||1\n', {"csv": {"delimiter": "||"}}),
         ("escape character other than the quote", b"a,b\n'x\\'y',1\n", {"csv": {"quote_character": "'", "escape_character": "\\"}}),
     ],
@@ -123,6 +125,13 @@ def test_scan_reads_across_chunk_boundaries(tmp_path, monkeypatch):
     options = delimited_options({})
     assert single_line_records(good.as_uri(), options) == 30
     assert single_line_records(bad.as_uri(), options) is None
+    header_later = write(tmp_path, "header.csv", policies(30) + policies(0))
+    assert single_line_records(header_later.as_uri(), options) is None
+
+
+def test_lines_containing_the_header_text_are_not_taken_for_it(tmp_path):
+    path = write(tmp_path, "p.csv", b"a,b\nxa,b\na,bx\n\"a\",b\n")
+    assert single_line_records(path.as_uri(), delimited_options({})) == 3
 
 
 def test_header_only_and_empty_files_count_no_rows_or_keep_multiline(tmp_path):

@@ -363,3 +363,31 @@ def test_a_stage_releases_what_the_earlier_stage_cached_once_it_has_read_its_inp
     assert after_input.is_cached
     assert sorted(r["policy"] for r in after.collect()) == ["P1", "P3", "P4", "P5"]
     check.release()
+
+
+@pytest.mark.parametrize("before", [None, "true"])
+def test_a_stage_builds_its_cache_uncompressed_and_restores_the_setting_even_when_it_halts(spark, make_ctx, writer, policies, before):
+    """The stage input's cache is built by the stage's first action (the evaluation) while Spark's
+    columnar compression is off; the session's own setting is back afterwards, also after a halt."""
+    key = "spark.sql.inMemoryColumnarStorage.compressed"
+    if before is None:
+        spark.conf.unset(key)
+    else:
+        spark.conf.set(key, before)
+    rules = {"before_transform": {"warn_rules": ["IsComplete 'smoker'"], "halt_rules": ["RowCount > 10"]}}
+    check = checker(rules, make_ctx(), writer)
+    seen: list[str | None] = []
+    evaluate = check.evaluator.evaluate
+
+    def recording(df, rules, context):
+        seen.append(spark.conf.get(key))
+        return evaluate(df, rules, context)
+
+    check.evaluator.evaluate = recording
+    with pytest.raises(DataError, match="halt rule 'RowCount > 10' Failed"):
+        check.run(policies, "before_transform")
+    assert seen == ["false"]
+    assert spark.conf.get(key, None) == before
+    [stage_input] = check.cached
+    assert stage_input.is_cached and stage_input.count() == 5
+    check.release()

@@ -25,10 +25,12 @@ Every action's outcomes go to the DQ results table; quarantine also records line
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from ..context import JobContext
@@ -45,6 +47,7 @@ from .rules import DqRules, RuleRef
 logger = logging.getLogger(__name__)
 
 RESULT_COLUMN = "DataQualityEvaluationResult"
+COMPRESSED_CACHE_CONF = "spark.sql.inMemoryColumnarStorage.compressed"
 
 
 def evaluation_context(source_key: str, stage: str, action: str) -> str:
@@ -106,6 +109,11 @@ class DataQualityCheck:
         if not self.rules.has_rules(stage):
             return df
         self._check_columns(df, stage)
+        # The stage's first full action builds its cache, with the setting in force at that moment.
+        with uncompressed_cache(self.ctx.spark):
+            return self._run(df, stage)
+
+    def _run(self, df: DataFrame, stage: str) -> DataFrame:
         # Every action reads the stage's input (warn, the row-level quarantine, halt on the
         # unfiltered data) and the job then writes from it: computed once, not once per action.
         earlier = list(self.cached)
@@ -271,6 +279,27 @@ class DataQualityCheck:
         for outcome in outcomes:
             if outcome.failed:
                 logger.warning("DQ %s %s rule failed: %s (%s)", stage, action, outcome.rule, outcome.failure_reason or "")
+
+
+@contextlib.contextmanager
+def uncompressed_cache(spark: SparkSession) -> Iterator[None]:
+    """Within the block, cached frames are built without Spark's columnar compression.
+
+    A stage cache is read a few times, right away, and released when the next stage has read its
+    own: compressing it costs more than it saves. Spark tries every encoding on every value of every
+    column; at 1M rows of the example (39 columns, load 6-7) building the mapped input's cache took
+    51.0 s compressed and 23.3 s uncompressed (streaming it to a no-op sink: 18.7 s), and Deequ's
+    pass over it 6.9 s and 2.4 s (issue 12, bench/README.md). The values are the same either way;
+    the cost is memory (a cache that does not fit spills to disk, as before)."""
+    previous = spark.conf.get(COMPRESSED_CACHE_CONF, None)
+    spark.conf.set(COMPRESSED_CACHE_CONF, "false")
+    try:
+        yield
+    finally:
+        if previous is None:
+            spark.conf.unset(COMPRESSED_CACHE_CONF)
+        else:
+            spark.conf.set(COMPRESSED_CACHE_CONF, previous)
 
 
 def halt_message(outcomes: list[RuleOutcome], stage: str) -> str:

@@ -41,7 +41,8 @@ from .. import objectstore
 #
 # Anything else, and any file the scan cannot open (a scheme other than file:// and s3://), keeps
 # multiLine=true: the reference's behaviour. The scan streams the file once on the driver in
-# SCAN_CHUNK_BYTES pieces cut at line ends; its cost is a small fraction of one Spark pass.
+# SCAN_CHUNK_BYTES pieces cut at line ends; at 1M rows (408 MB) it takes about a quarter of the time
+# of a bare Spark copy of the file (bench/README.md, issue 12 third pass), before Spark starts.
 
 SCAN_CHUNK_BYTES = 16 * 1024 * 1024
 _CODEC_EXTENSIONS = (".gz", ".gzip", ".bz2", ".deflate", ".snappy", ".lz4", ".zst", ".xz", ".zip", ".br")
@@ -127,6 +128,20 @@ def single_line_records(path: str, options: Mapping[str, str]) -> int | None:
         stream.close()
 
 
+def _lines_equal_to(text: bytes, line: bytes) -> int:
+    """How many lines of ``text`` (which starts and ends with ``\n``) are exactly ``line``.
+
+    A plain substring search: a pattern starting with a look-behind made the regex engine try every
+    position of the file, the slowest step of the scan (issue 12). Matches may overlap by their
+    ``\n`` (a header repeated on the next line counts too)."""
+    needle = b"\n" + line + b"\n"
+    count, at = 0, text.find(needle)
+    while at >= 0:
+        count += 1
+        at = text.find(needle, at + len(needle) - 1)
+    return count
+
+
 def line_records(stream: Any, options: Mapping[str, str], codec: str) -> int | None:
     """:func:`single_line_records` of an open binary stream of text in ``codec`` (one that encodes
     ASCII as itself); None as soon as one condition fails, or a line does not decode, holds a NUL
@@ -171,8 +186,6 @@ def _scan_lines(stream: Any, options: Mapping[str, str], codec: str) -> int | No
             crlf = first_end > 0 and chunk[first_end - 1 : first_end] == b"\r"
             header_line = chunk[: first_end if first_end >= 0 else len(chunk)]
             header_line = header_line[:-1] if crlf else header_line
-            # Overlapping matches: a header repeated on the next line must count too.
-            header_pattern = re.compile(rb"(?<=\n)" + re.escape(header_line) + rb"(?=\n)")
         # Bytes the codec cannot decode and NUL bytes (binary content) are bad records: the full
         # scan (record_check) finds and names them.
         if b"\x00" in chunk:
@@ -192,7 +205,7 @@ def _scan_lines(stream: Any, options: Mapping[str, str], codec: str) -> int | No
         if _BLANK_LINE.search(text):
             return None
         if header:
-            header_seen += sum(1 for _ in header_pattern.finditer(text))
+            header_seen += _lines_equal_to(text, header_line)
             if header_seen > 1:
                 return None
         if escape_byte is not None and escape_byte in text:
@@ -207,11 +220,12 @@ def _scan_lines(stream: Any, options: Mapping[str, str], codec: str) -> int | No
         # Every line must have the first line's number of fields (Spark would pad a short line with
         # nulls and drop the extra fields of a long one). Quoted fields are gone from ``unquoted``, so
         # every delimiter left separates two fields.
-        counts = set(map(bytes.count, unquoted[1:-1].split(b"\n"), repeat(delimiter_bytes)))
+        line_texts = unquoted[1:-1].split(b"\n")
+        counts = set(map(bytes.count, line_texts, repeat(delimiter_bytes)))
         if first:
             fields = unquoted[1:].split(b"\n", 1)[0].count(delimiter_bytes)
         if counts != {fields}:
             return None
-        lines += text.count(b"\n") - 1
+        lines += len(line_texts)
         first = False
     return None if first else lines
