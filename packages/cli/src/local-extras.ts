@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TransformModules } from 'cdk-insurancelake';
 import { InsuranceLakeError } from 'cdk-insurancelake/lib/local-runner';
 import type { CommandOption } from './commands';
-import { SetupError, UsageError } from './errors';
+import { UsageError } from './errors';
 import { ENGINE_PYTHONPATH } from './paths';
-import { cacheDir, requirementFiles } from './python';
+import { cacheDir, requirementFiles, run, step } from './python';
 
 /**
  * What a local run adds to the engine, as a deployed lake adds it to its Glue jobs: the user's
@@ -138,20 +137,14 @@ export function installPythonModules(command: string, python: string, list: stri
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
   const log = path.join(cacheDir(), 'python-modules', `${path.basename(target)}.log`);
-  process.stderr.write(`insurancelake: installing --python-modules ${entries.join(', ')} into ${target} (once for this list)… `);
-  const started = Date.now();
-  const out = fs.openSync(log, 'w');
-  const result = spawnSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--target', target,
-    '-c', requirementFiles().lock, ...requirements], { stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (result.status !== 0) {
-    process.stderr.write(`failed after ${seconds} s\n`);
-    fs.rmSync(target, { recursive: true, force: true });
-    const reason = fs.readFileSync(log, 'utf8').split('\n').filter((l) => /^ERROR:/.test(l)).pop() ?? `pip exit code ${result.status}`;
-    throw new SetupError(`${command}: --python-modules ${list}: pip could not install it: ${reason.replace(/^ERROR:\s*/, '')} (the log is kept in ${log})`);
-  }
-  process.stderr.write(`${seconds} s\n`);
+  step(`installing --python-modules ${entries.join(', ')} into ${target} (once for this list)`,
+    () => run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--target', target, '-c', requirementFiles().lock, ...requirements], log),
+    log,
+    (status) => {
+      fs.rmSync(target, { recursive: true, force: true });
+      const reason = fs.readFileSync(log, 'utf8').split('\n').filter((l) => /^ERROR:/.test(l)).pop() ?? `pip exit code ${status}`;
+      return `${command}: --python-modules ${list}: pip could not install it: ${reason.replace(/^ERROR:\s*/, '')} (the log is kept in ${log})`;
+    });
   fs.writeFileSync(done, entries.join('\n') + '\n');
   return target;
 }

@@ -104,9 +104,10 @@ function ensureSparkJars(python: string): void {
 
 /**
  * Run one set-up step, showing `what (output in LOG)… N s` on stderr: a step of several minutes
- * names up front the log to follow it in. A failure names the log and keeps it.
+ * names up front the log to follow it in. A failure names the log and keeps it (`failure` words it).
  */
-function step(what: string, action: () => number | null, log: string | undefined): void {
+export function step(what: string, action: () => number | null, log: string | undefined,
+  failure: (status: number | null) => string = (status) => `${what} failed (exit code ${status})${log ? `; the log is kept in ${log}` : ''}`): void {
   process.stderr.write(`insurancelake: ${what}${log ? ` (output in ${log})` : ''}… `);
   const started = Date.now();
   const status = action();
@@ -116,11 +117,11 @@ function step(what: string, action: () => number | null, log: string | undefined
     return;
   }
   process.stderr.write(`failed after ${seconds} s\n`);
-  throw new SetupError(`${what} failed (exit code ${status})${log ? `; the log is kept in ${log}` : ''}`);
+  throw new SetupError(failure(status));
 }
 
 /** Run a command with its output in `log` (or discarded); returns its exit code. */
-function run(command: string, args: string[], log?: string, env: NodeJS.ProcessEnv = process.env): number | null {
+export function run(command: string, args: string[], log?: string, env: NodeJS.ProcessEnv = process.env): number | null {
   const out = log ? fs.openSync(log, 'w') : 'ignore';
   try {
     return spawnSync(command, args, { env, stdio: ['ignore', out, out] }).status;
