@@ -160,6 +160,17 @@ def test_check_rule_accepts_a_valid_rule(evaluator):
     assert evaluator.check_rule('ColumnValues "c" matches "[A-Z]+" where "id > 1"') is None
 
 
+def test_the_parser_parses_each_rule_text_once_and_keeps_the_answer(evaluator):
+    rule = 'IsComplete "kept_once"'
+    first, problem = evaluator.parser.parse(rule)
+    assert problem is None and str(first.getRuleType()) == "IsComplete"
+    # The same JVM object again: no second round trip for validation, column check and plan.
+    assert evaluator.parser.parse(rule)[0] is first
+    assert evaluator.parser.parse('IsComplete "another"')[0] is not first
+    bad = evaluator.parser.parse('IsComplete "id" >')[1]
+    assert bad is not None and evaluator.parser.parse('IsComplete "id" >')[1] is bad
+
+
 def test_an_unsupported_rule_fails_the_evaluation_naming_the_rule(evaluator, good):
     with pytest.raises(ConfigError, match='DetectAnomalies "RowCount".*cannot be evaluated by the deequ evaluator'):
         evaluator.evaluate(good, ['DetectAnomalies "RowCount"'], "test")

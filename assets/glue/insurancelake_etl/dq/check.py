@@ -86,7 +86,9 @@ class DataQualityCheck:
         self.results = results
         self.cached: list[DataFrame] = []
         self.quarantined = 0
-        self.parser = JvmDqdlParser(ctx.spark)
+        # The evaluator's parser when it has one: parses are kept per rule text (JVM round trips).
+        parser = getattr(evaluator, "parser", None)
+        self.parser = parser if isinstance(parser, JvmDqdlParser) else JvmDqdlParser(ctx.spark)
         # Per quarantine list evaluated: how its row-level outcomes were computed (logs, benchmark).
         self.row_level_kinds: list[list[str]] = []
 
