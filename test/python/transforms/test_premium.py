@@ -207,6 +207,22 @@ def test_native_straightline_and_vectorised_byday_equal_the_reference_row_udfs(s
     assert sum(r.sl is not None for r in result) > 50 and sum(r.bd is not None for r in result) > 50
 
 
+def test_byday_of_timestamps_counts_whole_days_as_python_does(spark, ctx):
+    # timedelta.days floors: 23:00 to 01:00 two days later is one whole day, not two calendar days.
+    at = datetime.datetime
+    rows = [
+        (Decimal("365.00"), at(2022, 1, 1, 23), at(2022, 12, 31, 1), at(2022, 1, 1, 23), at(2022, 1, 3, 1)),
+        (Decimal("1000.00"), at(2022, 3, 1, 12), at(2023, 2, 28, 12), at(2022, 2, 1, 0), at(2022, 3, 31, 23)),
+    ]
+    df = spark.createDataFrame(rows, "premium decimal(16,2), eff timestamp, exp timestamp, period_start timestamp, period_end timestamp")
+    byday = F.udf(ref_byday, T.DecimalType(16, 2))
+    columns = [add_columns("premium"), "eff", "exp", "period_start", "period_end"]
+    out = earnedpremium(df, [{**EARNED, "field": "bd", "byday": True}], ctx).select("bd", byday(*columns).alias("rbd"))
+    result = out.collect()
+    assert [r.bd for r in result] == [r.rbd for r in result]
+    assert result[0].bd == Decimal("2.01")  # 365.00 × 2/364 (whole days), not × 3/365 (calendar days)
+
+
 def test_earnedpremium_records_one_lineage_call(spark, ctx, lineage):
     periods = monthly_periods(spark, ctx, D(2022, 1, 1), D(2022, 3, 1))
     spec = [{**EARNED, "field": "x"}]
