@@ -13,10 +13,11 @@ Generates N general-insurance policy rows, then in ONE local Spark session measu
 - ``full+lineage`` (``--with-lineage``): ``full`` with lineage records written to a DynamoDB table.
 
 Every variant first runs ``--warm-up-runs`` times (default 2) on a file of ``--warm-up-rows`` rows
-(default 20,000; JIT, class loading, catalog creation), so the figures compare steady-state work
-(one run on 1,000 rows was not enough: at 100k rows the same variant then still got 30-45 % faster
-from one round to the next); ``--repeat N`` runs N interleaved rounds and keeps each variant's best
-time (the machine may be shared). Rates are input rows per second; ratios are times against ``bare``.
+(default 20,000; JIT, class loading, catalog creation). One run on 1,000 rows left the JVM far from
+steady state (at 100k rows a variant then got 30-45 % faster from round 1 to round 3); this is
+closer but not all the way, so ``--repeat N`` (N interleaved rounds, each variant's best time; 3 at
+100k rows) gives the steady-state figures. Rates are input rows per second; ratios are times
+against ``bare``.
 """
 
 from __future__ import annotations
