@@ -23,6 +23,9 @@ export interface LocalExtras {
   readonly jars: string[];
 }
 
+/** What `run` and `validate` add when a spec key is unknown and no modules folder was given. */
+export const TRANSFORMS_HINT = 'A key that is a transform of your own modules needs the modules folder: --transforms <folder>.';
+
 /** The folder of jars a configuration folder may carry for local runs. */
 export const JARS_FOLDER = 'jars';
 /** The variable with more jars (comma-separated paths, as Spark's `spark.jars`); the worker reads it too. */

@@ -6,6 +6,7 @@ import {
   AslDefinition, InsuranceLakeError, JobKey, PseudoParameters, resolveStateMachineDefinition, resolveTemplateValue,
 } from 'cdk-insurancelake/lib/local-runner';
 import { InputError } from './errors';
+import { TRANSFORMS_HINT } from './local-extras';
 import { cliTempDir } from './process-group';
 
 /** The account and region of the local lake: names of buckets and ARNs carry them. */
@@ -103,7 +104,7 @@ export function synthesizeLocalLake(options: {
     // The configuration checked with the transform modules (at bind, as `cdk synth` checks it).
     if (error instanceof InsuranceLakeError) {
       const hint = error.id === 'Configuration.Invalid' && !options.transformModules && /(unknown|invalid) key "/.test(error.message)
-        ? '\nA key that is a transform of your own modules needs the modules folder: --transforms <folder>.' : '';
+        ? `\n${TRANSFORMS_HINT}` : '';
       throw new InputError(error.message + hint);
     }
     throw error;

@@ -38,7 +38,7 @@ from ..errors import ConfigError, DataError
 from ..job_args import TableTarget
 from ..partition import PARTITION_KEYS, Partition
 from ..tables import TableWriter, WriteRequest
-from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, JvmDqdlParser, RuleOutcome
+from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, RuleOutcome
 from .results import ResultsSink
 from .row_level import RowLevelPlan, custom_sql_outcome, plan_row_level
 from .rule_columns import check_rule_columns
@@ -86,9 +86,8 @@ class DataQualityCheck:
         self.results = results
         self.cached: list[DataFrame] = []
         self.quarantined = 0
-        # The evaluator's parser when it has one: parses are kept per rule text (JVM round trips).
-        parser = getattr(evaluator, "parser", None)
-        self.parser = parser if isinstance(parser, JvmDqdlParser) else JvmDqdlParser(ctx.spark)
+        # The evaluator's parser, which keeps its parses per rule text (JVM round trips).
+        self.parser = evaluator.parser
         # Per quarantine list evaluated: how its row-level outcomes were computed (logs, benchmark).
         self.row_level_kinds: list[list[str]] = []
 

@@ -85,6 +85,8 @@ class DqEvaluator(Protocol):
     """Evaluates DQDL rules over a DataFrame."""
 
     name: str
+    parser: JvmDqdlParser
+    """The DQDL parser; the stage checker asks it too, so each rule text is parsed once per job."""
 
     def check_rule(self, rule: str) -> SyntaxProblem | None:
         """The problem with one rule's DQDL (syntax, or a rule type this evaluator cannot evaluate),

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Configuration } from 'cdk-insurancelake';
 import { InsuranceLakeError } from 'cdk-insurancelake/lib/local-runner';
 import { UsageError } from '../errors';
-import { extrasEnvironment, extrasOptions, resolveExtras } from '../local-extras';
+import { TRANSFORMS_HINT, extrasEnvironment, extrasOptions, resolveExtras } from '../local-extras';
 import { ensurePython } from '../python';
 import { SparkWorker } from '../spark-worker';
 
@@ -64,7 +64,7 @@ function report(problems: Problem[], configDir: string, json: boolean, withoutMo
     for (const p of problems) process.stdout.write([p.file, p.path, p.message].filter(Boolean).join(': ') + '\n');
     // As `run` says it: the key may be a transform of the user's own modules.
     if (withoutModules && problems.some((p) => p.message.startsWith('unknown transform '))) {
-      process.stdout.write('A key that is a transform of your own modules needs the modules folder: --transforms <folder>.\n');
+      process.stdout.write(TRANSFORMS_HINT + '\n');
     }
     process.stdout.write(problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${configDir}\n` : `${configDir}: configuration is valid\n`);
   }
