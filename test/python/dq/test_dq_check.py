@@ -349,9 +349,13 @@ def test_a_stage_evaluates_its_warn_quarantine_and_halt_lists_in_one_evaluator_c
 
 
 def test_a_stage_releases_what_the_earlier_stage_cached_once_it_has_read_its_input(make_ctx, writer, policies):
+    """A stage that caches every column (here: ColumnCount reads them all) makes the earlier stages'
+    caches unneeded once its own is read; a stage that caches only its rules' columns releases that
+    cache when it ends, and the rows it lets through keep every column."""
     rules = {
-        "before_transform": {"quarantine_rules": ["IsComplete 'smoker'"]},
-        "after_transform": {"halt_rules": ["RowCount > 0"]},
+        "before_transform": {"quarantine_rules": ["IsComplete 'smoker'"], "warn_rules": ["ColumnCount = 3"]},
+        "after_transform": {"halt_rules": ["RowCount > 0"], "warn_rules": ["ColumnCount = 6"]},
+        "after_sparksql": {"quarantine_rules": ["ColumnValues 'premium' < 45"]},
     }
     check = checker(rules, make_ctx(), writer)
     continuing = check.run(policies, "before_transform")
@@ -360,9 +364,57 @@ def test_a_stage_releases_what_the_earlier_stage_cached_once_it_has_read_its_inp
     after = check.run(transformed, "after_transform")
     assert not before_input.is_cached
     [after_input] = check.cached
-    assert after_input.is_cached
-    assert sorted(r["policy"] for r in after.collect()) == ["P1", "P3", "P4", "P5"]
+    assert after_input.is_cached and len(after_input.columns) == 7
+    last = check.run(after.drop("doubled"), "after_sparksql")
+    # The narrow stage's cache is gone; the whole cache it computed its rows from stays until release.
+    assert after_input.is_cached and [f for f, _ in check.stage_inputs] == [after_input]
+    assert last.columns == ["policy", "smoker", "premium", "year", "month", "day"]
+    assert sorted(r["policy"] for r in last.collect()) == ["P1", "P3", "P4"]
     check.release()
+    assert not after_input.is_cached
+
+
+def test_a_stage_evaluates_only_the_columns_its_rules_read_with_the_same_outcomes(spark, make_ctx, writer, policies):
+    """The stage caches the rules' columns only; outcomes, quarantined rows (every column) and the
+    rows that continue are those of the evaluation over every column."""
+    wide = policies.selectExpr("*", "upper(policy) AS code", "premium / 2 AS half", "'2024' AS year", "'01' AS month", "'05' AS day")
+    rules = {
+        "after_transform": {
+            "warn_rules": ["Completeness 'smoker' > 0.9"],
+            "quarantine_rules": ["ColumnValues 'premium' < 45", "CustomSql 'SELECT policy FROM primary WHERE premium <> 40 AND smoker IS NOT NULL'"],
+            "halt_rules": ["IsUnique 'policy'"],
+        }
+    }
+
+    def run(narrowing: bool):
+        ctx = make_ctx()
+        check = checker(rules, ctx, writer)
+        if not narrowing:
+            check._evaluated_columns = lambda df, stage: None
+        evaluated: list[list[str]] = []
+        evaluate_lists = check.evaluator.evaluate_lists
+        check.evaluator.evaluate_lists = lambda df, lists: (evaluated.append(df.columns), evaluate_lists(df, lists))[1]
+        recorded: list[tuple[str, list[tuple[str, str]]]] = []
+        write = check.results.write
+        check.results.write = lambda outcomes, stage, action: (
+            recorded.append((action, [(o.outcome, o.failure_reason or "") for o in outcomes])),
+            write(outcomes, stage, action),
+        )
+        out = check.run(wide, "after_transform")
+        table = quarantined(spark, writer, ctx, "after_transform").drop("quarantine_timestamp")
+        result = (recorded, sorted(map(tuple, out.collect())), out.columns, sorted(map(tuple, table.collect())), table.columns)
+        check.release()
+        return result, evaluated
+
+    narrow, narrow_columns = run(True)
+    whole, whole_columns = run(False)
+    assert narrow_columns == [["policy", "smoker", "premium"]] and whole_columns == [wide.columns]
+    assert narrow == whole
+    recorded, continuing, columns, rows, _ = narrow
+    assert [action for action, _ in recorded] == ["warn", "quarantine", "halt"]
+    assert [outcome for outcome, _ in recorded[1][1]] == ["Failed", "Failed"]
+    assert columns == wide.columns and [r[0] for r in continuing] == ["P1", "P3"]
+    assert [r[0] for r in rows] == ["P2", "P4", "P5"] and len(rows[0]) == len(wide.columns) + 4
 
 
 @pytest.mark.parametrize("before", [None, "true"])

@@ -42,6 +42,7 @@ from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, RuleOutcome
 from .results import ResultsSink
 from .row_level import RowLevelPlan, custom_sql_outcome, plan_row_level
 from .rule_columns import check_rule_columns
+from .stage_columns import evaluated_columns
 from .rules import DqRules, RuleRef
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ class DataQualityCheck:
         self.evaluator = evaluator
         self.results = results
         self.cached: list[DataFrame] = []
+        # Each stage's cached input, and whether it holds every column (see _releasable).
+        self.stage_inputs: list[tuple[DataFrame, bool]] = []
         self.quarantined = 0
         # The evaluator's parser, which keeps its parses per rule text (JVM round trips).
         self.parser = evaluator.parser
@@ -115,16 +118,25 @@ class DataQualityCheck:
             return self._run(df, stage)
 
     def _run(self, df: DataFrame, stage: str) -> DataFrame:
-        # Every action reads the stage's input (warn, the row-level quarantine, halt on the
-        # unfiltered data) and the job then writes from it: computed once, not once per action.
-        earlier = list(self.cached)
-        original = df.cache()
-        self.cached.append(original)
         warn = [r.text for r in self.rules.stage_rules(stage, "warn")]
         quarantine = self.rules.stage_rules(stage, "quarantine")
         halt = [r.text for r in self.rules.stage_rules(stage, "halt")]
         texts = [r.text for r in quarantine]
-        plan, native_sql = self._row_level_plan(original, texts, stage) if quarantine else (None, [])
+        # Every action reads the stage's input (warn, the row-level quarantine, halt on the
+        # unfiltered data): computed once and cached, with only the columns the rules read when
+        # that changes no outcome (.stage_columns). The rows that continue are then the stage input
+        # itself, filtered, which the job's write computes; else they are read from the cache.
+        columns = self._evaluated_columns(df, stage)
+        narrow = df if columns is None else df.select(*[F.col(_quoted(c)) for c in columns])
+        plan, native_sql = self._row_level_plan(narrow, texts, stage) if quarantine else (None, [])
+        if plan is None and quarantine and columns is not None:
+            columns, narrow = None, df  # the evaluator's row-level outcomes come with every column
+        if columns is not None:
+            logger.info("DQ %s: the rules read %d of %d columns: %s", stage, len(columns), len(df.columns), ", ".join(columns))
+        earlier = self._releasable(whole=columns is None)
+        original = narrow.cache()
+        self.cached.append(original)
+        self.stage_inputs.append((original, columns is None))
         # The stage's dataset-level outcomes in one evaluation (the evaluator's passes are shared);
         # a quarantine list without a native plan gets its outcomes with the rows instead.
         by_evaluator = [t for i, t in enumerate(texts) if i not in native_sql] if plan is not None else []
@@ -145,7 +157,8 @@ class DataQualityCheck:
 
         if quarantine:
             started = time.perf_counter()
-            df = self._quarantine(original, texts, [r.raw for r in quarantine], stage, plan, native_sql, evaluated)
+            whole = df if columns is not None else original
+            df = self._quarantine(original, whole, texts, [r.raw for r in quarantine], stage, plan, native_sql, evaluated)
             logger.info("DQ %s: quarantine counted and written in %.1f s", stage, time.perf_counter() - started)
 
         if halt:
@@ -153,7 +166,24 @@ class DataQualityCheck:
             if any(o.failed for o in halted):
                 self._log_failures(halted, stage, "halt")
                 raise DataError(halt_message(halted, stage), file=self.rules.file)
+        if columns is not None:
+            # Nothing reads the narrow cache any more: the counts are taken, the failing keys cached.
+            self._release_earlier([original])
         return df
+
+    def _evaluated_columns(self, df: DataFrame, stage: str) -> list[str] | None:
+        """The columns of ``df`` the stage's rules read, or None for every column."""
+        if not self.parser.available:
+            return None
+        refs = [r for action in ("warn", "quarantine", "halt") for r in self.rules.stage_rules(stage, action)]
+        parsed = [self.parser.parse(r.text)[0] for r in refs]
+        return evaluated_columns(parsed, [r.text for r in refs], df)
+
+    def _releasable(self, *, whole: bool) -> list[DataFrame]:
+        """The earlier stages' inputs this stage's evaluation makes unneeded once it has read its
+        own: every one when this stage caches every column (the job then reads its cache), none
+        otherwise (the rows that continue are computed from them again)."""
+        return [frame for frame, _ in self.stage_inputs] if whole else []
 
     def _check_columns(self, df: DataFrame, stage: str) -> None:
         """Every column the stage's rules name exists in ``df`` (schema only, no data read)."""
@@ -177,6 +207,7 @@ class DataQualityCheck:
         for frame in earlier:
             frame.unpersist()
         self.cached = [frame for frame in self.cached if all(frame is not e for e in earlier)]
+        self.stage_inputs = [(f, whole) for f, whole in self.stage_inputs if all(f is not e for e in earlier)]
 
     # -- actions ----------------------------------------------------------------------------------
 
@@ -199,6 +230,7 @@ class DataQualityCheck:
     def _quarantine(
         self,
         df: DataFrame,
+        whole: DataFrame,
         rules: list[str],
         raw_rules: list[str],
         stage: str,
@@ -209,18 +241,20 @@ class DataQualityCheck:
         if plan is not None:
             # Expressions over the cached stage input (and a join with the few failing keys of a
             # row-level CustomSql): cheaper to recompute for the count and both writes than to cache.
-            rows = plan.apply(df)
+            # Counted over the evaluated columns; the rows written are the stage input's, whole.
+            counted = plan.apply(df)
+            rows = plan.apply(whole) if whole is not df else counted
             self.cached.extend(plan.cached)
         else:
             context = evaluation_context(self.ctx.dataset, stage, "quarantine")
             evaluated, rows = self.evaluator.evaluate_rows(df, rules, context)
             # Cached: the counts, the quarantine write and the rows that continue all read it.
-            rows = rows.cache()
+            rows = counted = rows.cache()
             self.cached.append(rows)
         result = F.col(RESULT_COLUMN)
         # One Spark job counts both kinds of rows (and the rows passing each native CustomSql).
         texts = plan.texts if plan is not None else []
-        counts = rows.agg(
+        counts = counted.agg(
             F.sum(F.when(result.contains("Passed"), 1).otherwise(0)).alias("passed"),
             F.sum(F.when(result.contains("Failed"), 1).otherwise(0)).alias("failed"),
             *[
@@ -301,6 +335,10 @@ def uncompressed_cache(spark: SparkSession) -> Iterator[None]:
             spark.conf.unset(COMPRESSED_CACHE_CONF)
         else:
             spark.conf.set(COMPRESSED_CACHE_CONF, previous)
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
 
 
 def halt_message(outcomes: list[RuleOutcome], stage: str) -> str:

@@ -224,16 +224,17 @@ class JvmDqdlParser:
         parsed, problem = self.parse(rule)
         if problem is not None or parsed is None or supported is None:
             return problem
-        for rule_type in _rule_types(parsed):
+        for rule_type in rule_types(parsed):
             if rule_type not in supported:
                 return SyntaxProblem(f"rule type {rule_type} cannot be evaluated by the Deequ DQDL evaluator")
         return None
 
 
-def _rule_types(parsed: Any) -> list[str]:
+def rule_types(parsed: Any) -> list[str]:
+    """The type of a parsed ``DQRule`` and of every rule nested in it."""
     types = [str(parsed.getRuleType())]
     for nested in list(parsed.getNestedRules() or []):
-        types.extend(_rule_types(nested))
+        types.extend(rule_types(nested))
     return types
 
 

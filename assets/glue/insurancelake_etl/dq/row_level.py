@@ -75,6 +75,9 @@ class RowLevelPlan:
     cached: list[DataFrame] = field(default_factory=list)
     """Frames :meth:`apply` cached (the failing keys of each row-level CustomSql); the caller
     unpersists them when the job has written."""
+    failing: dict[int, DataFrame] = field(default_factory=dict)
+    """Per row-level CustomSql (by rule position): its failing keys, computed at the first
+    :meth:`apply` and joined by every later one."""
 
     @property
     def kinds(self) -> list[str]:
@@ -84,14 +87,20 @@ class RowLevelPlan:
         ]
 
     def apply(self, df: DataFrame) -> DataFrame:
-        """``df`` plus the four row-level outcome columns (Deequ's names, types and rule texts)."""
+        """``df`` plus the four row-level outcome columns (Deequ's names, types and rule texts).
+
+        The first call computes the failing keys of each row-level CustomSql from its ``df`` (the
+        evaluated frame); a later call on another frame with the same rows (the stage input with
+        every column, when the stage evaluated only some) joins the same keys."""
         spark = df.sparkSession
         passes: list[Column | None] = []
         extra: list[str] = []
         for i, predicate in enumerate(self.predicates):
             if isinstance(predicate, SqlMembership):
-                df, mark, failing = _join_failing_keys(spark, df, predicate, i)
-                self.cached.append(failing)
+                if i not in self.failing:
+                    self.failing[i] = _failing_keys(spark, df, predicate, i)
+                    self.cached.append(self.failing[i])
+                df, mark = _join_failing_keys(df, self.failing[i], predicate, i)
                 extra.append(mark)
                 passes.append(F.col(mark).isNull())
             else:
@@ -140,26 +149,28 @@ def custom_sql_outcome(text: str, passed: int, total: int) -> RuleOutcome:
     return RuleOutcome(rule=text, outcome="Failed", failure_reason=reason, evaluated_metrics=metrics)
 
 
-def _join_failing_keys(spark: SparkSession, df: DataFrame, sql: SqlMembership, index: int) -> tuple[DataFrame, str, DataFrame]:
-    """Left-join ``df`` with the key values it holds that the statement does not return (null-safe
-    equality on the selected columns); the mark column is non-null exactly for the failing rows.
-
-    The failing keys (``EXCEPT DISTINCT`` of the narrow key columns, nulls equal) are cached and
-    broadcast: normally few, so the wide frame is neither shuffled nor cached again; they are also
-    the frame's outcome columns' only input besides the frame itself."""
+def _failing_keys(spark: SparkSession, df: DataFrame, sql: SqlMembership, index: int) -> DataFrame:
+    """The key values ``df`` holds that the statement does not return (``EXCEPT DISTINCT`` of the
+    narrow key columns, nulls equal), with a mark column, cached: normally few, so the wide frame is
+    joined with them broadcast, neither shuffled nor cached again."""
     df.createOrReplaceTempView(PRIMARY_VIEW)
     returned = spark.sql(sql.statement)
     keys = [_JOIN_KEY.format(index, j) for j in range(len(sql.columns))]
     present = df.select(*[F.col(f"`{c}`").alias(k) for c, k in zip(sql.columns, keys, strict=True)])
     selected = returned.select(*[F.col(f"`{c}`").alias(k) for c, k in zip(returned.columns, keys, strict=True)])
-    mark = _JOIN_MARK.format(index)
-    failing = present.subtract(selected).withColumn(mark, F.lit(True)).cache()
+    return present.subtract(selected).withColumn(_JOIN_MARK.format(index), F.lit(True)).cache()
+
+
+def _join_failing_keys(df: DataFrame, failing: DataFrame, sql: SqlMembership, index: int) -> tuple[DataFrame, str]:
+    """Left-join ``df`` with the failing keys (null-safe equality on the selected columns); the mark
+    column is non-null exactly for the failing rows."""
+    keys = [_JOIN_KEY.format(index, j) for j in range(len(sql.columns))]
     condition = None
     for column, key in zip(sql.columns, keys, strict=True):
         term = F.col(f"`{column}`").eqNullSafe(F.col(key))
         condition = term if condition is None else condition & term
     joined = df.join(F.broadcast(failing), condition, "left")
-    return joined.drop(*keys), mark, failing
+    return joined.drop(*keys), _JOIN_MARK.format(index)
 
 
 def plan_row_level(parsed_rules: list[Any], df: DataFrame) -> RowLevelPlan | None:
