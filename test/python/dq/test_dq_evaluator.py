@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from insurancelake_etl.dq.evaluator import DeequEvaluator
+from insurancelake_etl.dq.evaluator import DeequEvaluator, JvmDqdlParser
 from insurancelake_etl.errors import ConfigError
 from insurancelake_local.runtime import open_warehouse
 
@@ -170,6 +170,26 @@ def test_the_parser_parses_each_rule_text_once_and_keeps_the_answer(evaluator):
     bad = evaluator.parser.parse('IsComplete "id" >')[1]
     assert bad is not None and evaluator.parser.parse('IsComplete "id" >')[1] is bad
 
+
+
+def test_a_prefetched_ruleset_gives_each_rule_the_answer_of_its_own_parse(spark):
+    """One parse of the whole ruleset fills the answers; a ruleset with a syntax error keeps
+    nothing, so each rule is parsed alone and the problem names its own column."""
+    rules = ['IsComplete "a"', 'ColumnValues "c" in ["x","y"]', '(IsUnique "a") and (RowCount > 0)', 'IsComplete "a"']
+    prefetched, alone = JvmDqdlParser(spark), JvmDqdlParser(spark)
+    prefetched.prefetch(rules)
+    assert sorted(prefetched._parsed) == sorted(set(rules))
+    assert [prefetched.rule_text(r) for r in rules] == [alone.rule_text(r) for r in rules]
+    assert [str(prefetched.parse(r)[0].getRuleType()) for r in rules] == ["IsComplete", "ColumnValues", "Composite", "IsComplete"]
+
+    broken = JvmDqdlParser(spark)
+    broken.prefetch(['IsComplete "a"', 'IsComplete "id" >'])
+    assert broken._parsed == {}
+    assert broken.parse('IsComplete "id" >')[1] == alone.parse('IsComplete "id" >')[1]
+    # A text holding two rules is not one rule, whatever the ruleset parse found.
+    two = JvmDqdlParser(spark)
+    two.prefetch(['IsComplete "a", IsComplete "b"'])
+    assert two._parsed == {} and two.parse('IsComplete "a", IsComplete "b"')[1] is not None
 
 def test_an_unsupported_rule_fails_the_evaluation_naming_the_rule(evaluator, good):
     with pytest.raises(ConfigError, match='DetectAnomalies "RowCount".*cannot be evaluated by the deequ evaluator'):

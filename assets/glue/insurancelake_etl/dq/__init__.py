@@ -34,6 +34,7 @@ def build_data_quality_check(
     rules file."""
     rules = DqRules.parse(raw_rules, ctx.spec_file)
     chosen = evaluator()
+    chosen.parser.prefetch([r.text for r in rules.all_rules()])
     rules.validate([chosen.check_rule])
     if results is None:
         table = ctx.tables.dq_results_table
