@@ -69,6 +69,20 @@ def test_a_rule_set_keeps_rule_order_in_the_outcome_lists(spark, frame):
     assert by_id(plan.apply(frame)) == by_id(expected)
 
 
+@pytest.mark.parametrize("rules", [[rule] for rule in RULES] + [RULES])
+def test_the_rows_that_pass_are_those_deequ_gives_as_passed(spark, frame, rules):
+    """``passing`` (one boolean filter, the rows that continue) keeps exactly the rows whose
+    ``processRows`` result is Passed, with the frame's columns only."""
+    deequ = DeequEvaluator(spark)
+    _, expected = deequ.evaluate_rows(frame, rules, "test")
+    plan = plan_row_level([deequ.parser.parse(r)[0] for r in rules], frame)
+    assert plan is not None
+    passed = plan.passing(frame)
+    assert passed.columns == frame.columns
+    wanted = sorted(r["id"] or 0 for r in expected.filter("DataQualityEvaluationResult = 'Passed'").collect())
+    assert sorted(r["id"] or 0 for r in passed.collect()) == wanted
+
+
 @pytest.mark.parametrize(
     "rule",
     ['ColumnValues "amt" > 0 with threshold > 0.5', 'IsUnique "id"', 'ColumnLength "code" = 1', 'ColumnValues "code" matches "[a-c]"'],

@@ -290,6 +290,8 @@ class DataQualityCheck:
             )
         if failed_count:
             logger.warning("Data quality check quarantined %d rows at %s", failed_count, stage)
+        if plan is not None:
+            return plan.passing(whole)
         return rows.filter(result.contains("Passed")).drop(*ROW_OUTCOME_COLUMNS)
 
     def _write_quarantine(self, failed: DataFrame, stage: str, failed_count: int) -> None:

@@ -89,22 +89,11 @@ class RowLevelPlan:
     def apply(self, df: DataFrame) -> DataFrame:
         """``df`` plus the four row-level outcome columns (Deequ's names, types and rule texts).
 
-        The first call computes the failing keys of each row-level CustomSql from its ``df`` (the
-        evaluated frame); a later call on another frame with the same rows (the stage input with
-        every column, when the stage evaluated only some) joins the same keys."""
-        spark = df.sparkSession
-        passes: list[Column | None] = []
-        extra: list[str] = []
-        for i, predicate in enumerate(self.predicates):
-            if isinstance(predicate, SqlMembership):
-                if i not in self.failing:
-                    self.failing[i] = _failing_keys(spark, df, predicate, i)
-                    self.cached.append(self.failing[i])
-                df, mark = _join_failing_keys(df, self.failing[i], predicate, i)
-                extra.append(mark)
-                passes.append(F.col(mark).isNull())
-            else:
-                passes.append(predicate)
+        The first call (of this or :meth:`passing`) computes the failing keys of each row-level
+        CustomSql from its ``df`` (the evaluated frame); a later call on another frame with the
+        same rows (the stage input with every column, when the stage evaluated only some) joins the
+        same keys."""
+        df, passes, extra = self._joined(df)
         strings = T.ArrayType(T.StringType())
         row_rules = [(text, ok) for text, ok in zip(self.texts, passes, strict=True) if ok is not None]
         skipped = [text for text, ok in zip(self.texts, passes, strict=True) if ok is None]
@@ -124,6 +113,35 @@ class RowLevelPlan:
         )
         out = out.withColumn(RESULT, F.when(F.size(F.col(FAIL)) > 0, F.lit("Failed")).otherwise(F.lit("Passed")))
         return out.drop(*extra)
+
+    def passing(self, df: DataFrame) -> DataFrame:
+        """The rows of ``df`` whose outcome :meth:`apply` gives as ``Passed``, without outcome
+        columns: the rows that continue, by one boolean filter instead of outcome arrays per row.
+        A row fails a rule when its predicate is false (a null one fails none, as in ``apply``)."""
+        df, passes, extra = self._joined(df)
+        condition = F.lit(True)
+        for ok in passes:
+            if ok is not None:
+                condition = condition & F.coalesce(ok, F.lit(True))
+        return df.filter(condition).drop(*extra)
+
+    def _joined(self, df: DataFrame) -> tuple[DataFrame, list[Column | None], list[str]]:
+        """``df`` joined with the failing keys of each row-level CustomSql (computed at the first
+        call), each rule's pass predicate (None: dataset-level) and the mark columns to drop."""
+        spark = df.sparkSession
+        passes: list[Column | None] = []
+        extra: list[str] = []
+        for i, predicate in enumerate(self.predicates):
+            if isinstance(predicate, SqlMembership):
+                if i not in self.failing:
+                    self.failing[i] = _failing_keys(spark, df, predicate, i)
+                    self.cached.append(self.failing[i])
+                df, mark = _join_failing_keys(df, self.failing[i], predicate, i)
+                extra.append(mark)
+                passes.append(F.col(mark).isNull())
+            else:
+                passes.append(predicate)
+        return df, passes, extra
 
 
 def java_double(value: float) -> str:
