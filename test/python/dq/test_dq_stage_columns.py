@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from insurancelake_etl.dq.evaluator import JvmDqdlParser
 from insurancelake_etl.dq.stage_columns import evaluated_columns
+from pyspark.sql import functions as F
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +54,12 @@ def test_a_stage_reads_the_columns_its_rules_name_in_the_frames_order(spark, wid
 )
 def test_a_rule_that_can_see_more_than_its_columns_keeps_the_whole_frame(spark, wide, rules):
     assert columns_of(spark, wide, rules) is None
+
+
+@pytest.mark.parametrize("expression", ["uuid()", "rand()", "current_timestamp()", "current_date()"])
+def test_a_stage_input_that_differs_when_computed_again_keeps_the_whole_frame(spark, wide, expression):
+    """The evaluation and the write must see the same values: a new uuid, random number or clock
+    reading per computation rules narrowing out, even when no rule reads that column."""
+    changing = wide.withColumn("generated", F.expr(expression))
+    assert columns_of(spark, changing, ['IsComplete "smoker"']) is None
+    assert columns_of(spark, wide.withColumn("generated", F.expr("upper(policy)")), ['IsComplete "smoker"']) == ["smoker"]

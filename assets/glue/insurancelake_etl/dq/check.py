@@ -12,9 +12,12 @@
   failure stops the run with ``Data quality check failed: …`` naming every failing rule, its file,
   stage, outcome and observed value.
 
-Row-level outcomes for quarantine are computed natively (:mod:`.row_level`) when every rule of the
-list translates, as expressions over the cached stage input (not cached again); the rule outcomes
-come from the evaluator, the three lists of a stage in one evaluation
+A stage caches its input for the evaluation, with only the columns its rules read when that changes
+no outcome (:mod:`.stage_columns`): the rows that continue are then the stage input filtered by the
+quarantine predicates, computed by the job's write, instead of a cache of every column the write
+reads again. Row-level outcomes for quarantine are computed natively (:mod:`.row_level`) when every
+rule of the list translates, as expressions over the cached input (not cached again); the rule
+outcomes come from the evaluator, the three lists of a stage in one evaluation
 (:meth:`~.evaluator.DqEvaluator.evaluate_lists`), with the actions then taken in their order. Before
 a stage evaluates anything, every column its rules name is checked against the frame's schema
 (:mod:`.rule_columns`).

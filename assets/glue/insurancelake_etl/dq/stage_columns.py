@@ -14,7 +14,11 @@ None) when that cannot be shown from the rules:
 - a rule type that reads more than the columns it names (``ColumnCount``, ``SchemaMatch``,
   ``DuplicateRowCount``, ``DatasetMatch``, …: anything outside :data:`NAMED_COLUMN_TYPES`);
 - a ``*`` in a rule other than ``COUNT(*)`` (``SELECT *`` or ``DISTINCT *`` depend on every column);
-- a ``CustomSql`` statement that does not analyse to the same schema over the narrow columns.
+- a ``CustomSql`` statement that does not analyse to the same schema over the narrow columns;
+- a stage input that is not the same when computed twice: a non-deterministic expression in its
+  plan (``uuid()``, e.g. from ``expandpolicymonths``' unique ids, ``rand()``, a UDF marked so) or
+  the clock (``current_timestamp()``, …, a new value per query). The evaluation and the write
+  must see the same rows and values.
 
 A column is read by a rule when its name (case-insensitive) is a word or a quoted string of the
 rule's text: DQDL names columns in quotes, SQL statements and where clauses by words. A word that
@@ -44,6 +48,8 @@ NAMED_COLUMN_TYPES: frozenset[str] = frozenset(
 _WORD = re.compile(r"[A-Za-z0-9_]+")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|`([^`]*)`')
 _COUNT_STAR = re.compile(r"count\s*\(\s*\*\s*\)", re.IGNORECASE)
+# How the analysed plan prints the clock functions (each query gets its own value).
+_CLOCK = re.compile(r"\b(current_timestamp|current_date|now|localtimestamp)\(", re.IGNORECASE)
 
 
 def _statements(parsed: Any) -> list[str]:
@@ -63,6 +69,12 @@ def _names(text: str) -> set[str]:
     for groups in _QUOTED.findall(text):
         names.update(g.lower() for g in groups if g)
     return names
+
+
+def _repeatable(df: DataFrame) -> bool:
+    """Whether computing ``df`` again gives the same rows and values (module docstring)."""
+    plan = df._jdf.queryExecution().analyzed()
+    return bool(plan.deterministic()) and not _CLOCK.search(str(plan.toString()))
 
 
 def _same_result_schema(df: DataFrame, narrow: DataFrame, statement: str) -> bool:
@@ -90,7 +102,7 @@ def evaluated_columns(parsed_rules: list[Any], texts: list[str], df: DataFrame) 
         return None
     read = set().union(*(_names(text) for text in texts))
     columns = [c for c in df.columns if c.lower() in read] or df.columns[:1]
-    if len(columns) == len(df.columns):
+    if len(columns) == len(df.columns) or not _repeatable(df):
         return None
     narrow = df.select(*[f"`{c.replace('`', '``')}`" for c in columns])
     statements = [s for p in parsed_rules for s in _statements(p)]
