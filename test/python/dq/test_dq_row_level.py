@@ -83,6 +83,27 @@ def test_the_rows_that_pass_are_those_deequ_gives_as_passed(spark, frame, rules)
     assert sorted(r["id"] or 0 for r in passed.collect()) == wanted
 
 
+def test_the_rows_that_pass_carry_no_join_for_a_custom_sql_without_failing_keys(spark, frame):
+    """Every row passes the statement: no failing keys, so the rows that continue (the job's write)
+    are filtered without the join; a statement with failing keys still joins them."""
+    deequ = DeequEvaluator(spark)
+    every = 'CustomSql "SELECT id FROM primary"'
+    some = 'CustomSql "SELECT id FROM primary WHERE amt > 0"'
+
+    def plan_of(rule):
+        plan = plan_row_level([deequ.parser.parse(rule)[0]], frame)
+        assert plan is not None
+        return plan
+
+    kept = plan_of(every).passing(frame)
+    assert "Join" not in str(kept._jdf.queryExecution().optimizedPlan().toString())
+    assert kept.count() == frame.count()
+    joined = plan_of(some).passing(frame)
+    assert "Join" in str(joined._jdf.queryExecution().optimizedPlan().toString())
+    # amt > 0 returns ids 1, 6 and the null id (null-safe membership: the null-id row passes)
+    assert sorted(r["id"] or 0 for r in joined.collect()) == [0, 1, 6]
+
+
 @pytest.mark.parametrize(
     "rule",
     ['ColumnValues "amt" > 0 with threshold > 0.5', 'IsUnique "id"', 'ColumnLength "code" = 1', 'ColumnValues "code" matches "[a-c]"'],

@@ -117,17 +117,20 @@ class RowLevelPlan:
     def passing(self, df: DataFrame) -> DataFrame:
         """The rows of ``df`` whose outcome :meth:`apply` gives as ``Passed``, without outcome
         columns: the rows that continue, by one boolean filter instead of outcome arrays per row.
-        A row fails a rule when its predicate is false (a null one fails none, as in ``apply``)."""
-        df, passes, extra = self._joined(df)
+        A row fails a rule when its predicate is false (a null one fails none, as in ``apply``).
+        A row-level CustomSql without failing keys (the usual case) fails no row: its join is left
+        out, so the job's write carries no join it does not need."""
+        df, passes, extra = self._joined(df, skip_empty=True)
         condition = F.lit(True)
         for ok in passes:
             if ok is not None:
                 condition = condition & F.coalesce(ok, F.lit(True))
         return df.filter(condition).drop(*extra)
 
-    def _joined(self, df: DataFrame) -> tuple[DataFrame, list[Column | None], list[str]]:
+    def _joined(self, df: DataFrame, *, skip_empty: bool = False) -> tuple[DataFrame, list[Column | None], list[str]]:
         """``df`` joined with the failing keys of each row-level CustomSql (computed at the first
-        call), each rule's pass predicate (None: dataset-level) and the mark columns to drop."""
+        call; with ``skip_empty``, not joined when there are none), each rule's pass predicate
+        (None: dataset-level) and the mark columns to drop."""
         spark = df.sparkSession
         passes: list[Column | None] = []
         extra: list[str] = []
@@ -136,6 +139,9 @@ class RowLevelPlan:
                 if i not in self.failing:
                     self.failing[i] = _failing_keys(spark, df, predicate, i)
                     self.cached.append(self.failing[i])
+                if skip_empty and self.failing[i].isEmpty():
+                    passes.append(F.lit(True))
+                    continue
                 df, mark = _join_failing_keys(df, self.failing[i], predicate, i)
                 extra.append(mark)
                 passes.append(F.col(mark).isNull())
