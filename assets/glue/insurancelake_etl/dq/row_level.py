@@ -77,7 +77,7 @@ class RowLevelPlan:
     unpersists them when the job has written."""
     failing: dict[int, DataFrame] = field(default_factory=dict)
     """Per row-level CustomSql (by rule position): its failing keys, computed at the first
-    :meth:`apply` and joined by every later one."""
+    :meth:`apply` (or :meth:`passing`) and joined by every later one."""
 
     @property
     def kinds(self) -> list[str]:
