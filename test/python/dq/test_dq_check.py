@@ -367,7 +367,7 @@ def test_a_stage_releases_what_the_earlier_stage_cached_once_it_has_read_its_inp
     assert after_input.is_cached and len(after_input.columns) == 7
     last = check.run(after.drop("doubled"), "after_sparksql")
     # The narrow stage's cache is gone; the whole cache it computed its rows from stays until release.
-    assert after_input.is_cached and [f for f, _ in check.stage_inputs] == [after_input]
+    assert after_input.is_cached and check.stage_inputs == [after_input]
     assert last.columns == ["policy", "smoker", "premium", "year", "month", "day"]
     assert sorted(r["policy"] for r in last.collect()) == ["P1", "P3", "P4"]
     check.release()

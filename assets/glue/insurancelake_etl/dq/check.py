@@ -45,7 +45,7 @@ from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, RuleOutcome
 from .results import ResultsSink
 from .row_level import RowLevelPlan, custom_sql_outcome, plan_row_level
 from .rule_columns import check_rule_columns
-from .stage_columns import evaluated_columns
+from .stage_columns import evaluated_columns, select_columns
 from .rules import DqRules, RuleRef
 
 logger = logging.getLogger(__name__)
@@ -89,8 +89,8 @@ class DataQualityCheck:
         self.evaluator = evaluator
         self.results = results
         self.cached: list[DataFrame] = []
-        # Each stage's cached input, and whether it holds every column (see _releasable).
-        self.stage_inputs: list[tuple[DataFrame, bool]] = []
+        # Each stage's cached input still held (a narrow one is released when its stage ends).
+        self.stage_inputs: list[DataFrame] = []
         self.quarantined = 0
         # The evaluator's parser, which keeps its parses per rule text (JVM round trips).
         self.parser = evaluator.parser
@@ -130,7 +130,7 @@ class DataQualityCheck:
         # that changes no outcome (.stage_columns). The rows that continue are then the stage input
         # itself, filtered, which the job's write computes; else they are read from the cache.
         columns = self._evaluated_columns(df, stage)
-        narrow = df if columns is None else df.select(*[F.col(_quoted(c)) for c in columns])
+        narrow = df if columns is None else select_columns(df, columns)
         plan, native_sql = self._row_level_plan(narrow, texts, stage) if quarantine else (None, [])
         if plan is None and quarantine and columns is not None:
             columns, narrow = None, df  # the evaluator's row-level outcomes come with every column
@@ -139,7 +139,7 @@ class DataQualityCheck:
         earlier = self._releasable(whole=columns is None)
         original = narrow.cache()
         self.cached.append(original)
-        self.stage_inputs.append((original, columns is None))
+        self.stage_inputs.append(original)
         # The stage's dataset-level outcomes in one evaluation (the evaluator's passes are shared);
         # a quarantine list without a native plan gets its outcomes with the rows instead.
         by_evaluator = [t for i, t in enumerate(texts) if i not in native_sql] if plan is not None else []
@@ -160,8 +160,8 @@ class DataQualityCheck:
 
         if quarantine:
             started = time.perf_counter()
-            whole = df if columns is not None else original
-            df = self._quarantine(original, whole, texts, [r.raw for r in quarantine], stage, plan, native_sql, evaluated)
+            # Without narrowing, original is df itself (cache() marks the frame and returns it).
+            df = self._quarantine(original, df, texts, [r.raw for r in quarantine], stage, plan, native_sql, evaluated)
             logger.info("DQ %s: quarantine counted and written in %.1f s", stage, time.perf_counter() - started)
 
         if halt:
@@ -186,7 +186,7 @@ class DataQualityCheck:
         """The earlier stages' inputs this stage's evaluation makes unneeded once it has read its
         own: every one when this stage caches every column (the job then reads its cache), none
         otherwise (the rows that continue are computed from them again)."""
-        return [frame for frame, _ in self.stage_inputs] if whole else []
+        return list(self.stage_inputs) if whole else []
 
     def _check_columns(self, df: DataFrame, stage: str) -> None:
         """Every column the stage's rules name exists in ``df`` (schema only, no data read)."""
@@ -210,7 +210,7 @@ class DataQualityCheck:
         for frame in earlier:
             frame.unpersist()
         self.cached = [frame for frame in self.cached if all(frame is not e for e in earlier)]
-        self.stage_inputs = [(f, whole) for f, whole in self.stage_inputs if all(f is not e for e in earlier)]
+        self.stage_inputs = [frame for frame in self.stage_inputs if all(frame is not e for e in earlier)]
 
     # -- actions ----------------------------------------------------------------------------------
 
@@ -340,10 +340,6 @@ def uncompressed_cache(spark: SparkSession) -> Iterator[None]:
             spark.conf.unset(COMPRESSED_CACHE_CONF)
         else:
             spark.conf.set(COMPRESSED_CACHE_CONF, previous)
-
-
-def _quoted(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 def halt_message(outcomes: list[RuleOutcome], stage: str) -> str:

@@ -215,7 +215,7 @@ class JvmDqdlParser:
     @staticmethod
     def _parse(parser_class: Any, rule: str) -> tuple[Any | None, SyntaxProblem | None]:
         try:
-            ruleset = parser_class().parse(RULESET_PREFIX + rule + " ]")
+            ruleset = parser_class().parse(ruleset_text([rule]))
         except Exception as exc:  # py4j wraps the parser's InvalidDataQualityRulesetException
             java = getattr(exc, "java_exception", None)
             message = str(java.getMessage()) if java is not None else str(exc)

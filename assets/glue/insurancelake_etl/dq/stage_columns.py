@@ -91,6 +91,11 @@ def _same_result_schema(df: DataFrame, narrow: DataFrame, statement: str) -> boo
         df.createOrReplaceTempView(PRIMARY_VIEW)
 
 
+def select_columns(df: DataFrame, columns: list[str]) -> DataFrame:
+    """``df`` with only ``columns`` (names taken literally: dots and backticks are no paths)."""
+    return df.select(*["`" + c.replace("`", "``") + "`" for c in columns])
+
+
 def evaluated_columns(parsed_rules: list[Any], texts: list[str], df: DataFrame) -> list[str] | None:
     """The columns of ``df`` (in its order) that the rules (parsed ``DQRule`` objects and their
     texts) read, or None when the stage must evaluate every column (module docstring)."""
@@ -104,7 +109,7 @@ def evaluated_columns(parsed_rules: list[Any], texts: list[str], df: DataFrame) 
     columns = [c for c in df.columns if c.lower() in read] or df.columns[:1]
     if len(columns) == len(df.columns) or not _repeatable(df):
         return None
-    narrow = df.select(*[f"`{c.replace('`', '``')}`" for c in columns])
+    narrow = select_columns(df, columns)
     statements = [s for p in parsed_rules for s in _statements(p)]
     if not all(_same_result_schema(df, narrow, s) for s in statements):
         return None
