@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from pyspark.sql import DataFrame, SparkSession
 
 from ..errors import ConfigError, DataError
-from ..jvm import jvm
+from ..jvm import java_list, jvm
 from .rules import RULESET_PREFIX, SyntaxProblem, ruleset_text
 
 logger = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ class JvmDqdlParser:
         if self._class is None or not todo:
             return
         try:
-            parsed = list(self._class().parse(ruleset_text(todo)).getRules())
+            parsed = java_list(self._class().parse(ruleset_text(todo)).getRules())
         except Exception:  # a syntax error: the rules alone say which and where
             return
         if len(parsed) == len(todo):
@@ -220,7 +220,7 @@ class JvmDqdlParser:
             java = getattr(exc, "java_exception", None)
             message = str(java.getMessage()) if java is not None else str(exc)
             return None, _syntax_problem(message, rule)
-        parsed = list(ruleset.getRules())
+        parsed = java_list(ruleset.getRules())
         if len(parsed) != 1:
             return None, SyntaxProblem(f"expected one rule, the parser found {len(parsed)}")
         return parsed[0], None
@@ -247,7 +247,7 @@ class JvmDqdlParser:
 def rule_types(parsed: Any) -> list[str]:
     """The type of a parsed ``DQRule`` and of every rule nested in it."""
     types = [str(parsed.getRuleType())]
-    for nested in list(parsed.getNestedRules() or []):
+    for nested in java_list(parsed.getNestedRules()):
         types.extend(rule_types(nested))
     return types
 

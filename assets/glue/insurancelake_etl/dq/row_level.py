@@ -38,6 +38,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from ..jvm import java_list, java_string_map
 from .evaluator import PRIMARY_VIEW, ROW_OUTCOME_COLUMNS, RuleOutcome
 
 logger = logging.getLogger(__name__)
@@ -227,10 +228,10 @@ def _translate(rule: Any, df: DataFrame, *, top_level: bool) -> Column | SqlMemb
         raise NotNative(f"{rule_type} with a where clause")
     if rule.getThresholdCondition() is not None and _simple_name(rule.getThresholdCondition()) != "Condition":
         raise NotNative(f"{rule_type} with a threshold")
-    parameters = {str(k): str(v) for k, v in dict(rule.getParameters() or {}).items()}
+    parameters = java_string_map(rule.getParameters())
     condition = rule.getCondition()
     if rule_type == "Composite":
-        nested = [_translate(n, df, top_level=False) for n in list(rule.getNestedRules())]
+        nested = [_translate(n, df, top_level=False) for n in java_list(rule.getNestedRules())]
         if any(not isinstance(n, Column) for n in nested):
             raise NotNative("a composite rule with a nested rule that is not a row predicate")
         columns = [n for n in nested if isinstance(n, Column)]
@@ -268,7 +269,7 @@ def _column_values(column: Column, data_type: T.DataType, condition: Any) -> Col
     kind = _simple_name(condition)
     operator = str(condition.getOperator().name()) if condition is not None else ""
     if kind == "NumberBasedCondition" and isinstance(data_type, T.NumericType):
-        operands = list(condition.getOperands())
+        operands = java_list(condition.getOperands())
         if any(_simple_name(o) != "AtomicNumberOperand" for o in operands):
             raise NotNative("ColumnValues with a computed operand")
         numbers = [float(str(o.getOperand())) for o in operands]
@@ -278,7 +279,7 @@ def _column_values(column: Column, data_type: T.DataType, condition: Any) -> Col
             return F.coalesce((column > numbers[0]) & (column < numbers[1]), F.lit(False))
         raise NotNative(f"ColumnValues {operator} on numbers")
     if kind == "StringBasedCondition" and isinstance(data_type, T.StringType):
-        operands = list(condition.getOperands())
+        operands = java_list(condition.getOperands())
         if any(_simple_name(o) != "QuotedStringOperand" for o in operands):
             raise NotNative("ColumnValues with a keyword operand (NULL, EMPTY, …)")
         values = [str(o.getOperand()) for o in operands]

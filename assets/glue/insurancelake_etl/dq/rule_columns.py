@@ -15,6 +15,7 @@ from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame
 
 from ..errors import ConfigError
+from ..jvm import java_list, java_string_map
 from .evaluator import PRIMARY_VIEW
 from .rules import RuleRef
 
@@ -34,7 +35,7 @@ def missing_column(parsed: Any, df: DataFrame) -> tuple[str, str] | None:
     """The first column ``parsed`` (a ``DQRule``, nested rules included) names that ``df`` lacks, with
     a did-you-mean hint, or None."""
     rule_type = str(parsed.getRuleType())
-    for nested in list(parsed.getNestedRules() or []):
+    for nested in java_list(parsed.getNestedRules()):
         found = missing_column(nested, df)
         if found:
             return found
@@ -42,7 +43,7 @@ def missing_column(parsed: Any, df: DataFrame) -> tuple[str, str] | None:
         return None
     columns = df.columns
     known = {c.lower() for c in columns}
-    parameters = {str(k): str(v) for k, v in dict(parsed.getParameters() or {}).items()}
+    parameters = java_string_map(parsed.getParameters())
     for key in COLUMN_PARAMETERS:
         name = parameters.get(key)
         if name is not None and name.lower() not in known:

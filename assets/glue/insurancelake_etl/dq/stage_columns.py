@@ -33,6 +33,7 @@ from typing import Any
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame
 
+from ..jvm import java_list
 from .evaluator import PRIMARY_VIEW, rule_types
 
 # Rule types whose outcome depends only on the rows' values in the columns the rule names (and on
@@ -59,7 +60,7 @@ def _statements(parsed: Any) -> list[str]:
     if rule_type == "CustomSql":
         return [str(parsed.getParameters().get("CustomSqlStatement"))]
     if rule_type == "Composite":
-        return [s for nested in list(parsed.getNestedRules()) for s in _statements(nested)]
+        return [s for nested in java_list(parsed.getNestedRules()) for s in _statements(nested)]
     return []
 
 
