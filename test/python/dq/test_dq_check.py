@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import boto3
 import pytest
+from pyspark.sql import functions as F
 from insurancelake_etl.context import JobContext
 from insurancelake_etl.dq.evaluator import DeequEvaluator
 from insurancelake_etl.errors import ConfigError, DataError
@@ -126,6 +127,42 @@ def test_a_clean_rerun_clears_the_partition_of_earlier_quarantined_rows(spark, m
     checker(rules, rerun, writer).run(clean, "before_transform")
     table = quarantined(spark, writer, first, "before_transform")
     assert sorted((r.day, r.policy) for r in table.collect()) == [("06", "P2"), ("06", "P4")]
+
+
+class CountingWriter(IcebergWriter):
+    """The Iceberg writer, counting the tables it is asked to write."""
+
+    def __init__(self, spark) -> None:
+        super().__init__(spark, "local")
+        self.written: list[str] = []
+
+    def write(self, df, request):
+        self.written.append(request.table)
+        return super().write(df, request)
+
+
+def test_a_clean_run_into_an_unchanged_quarantine_table_writes_nothing_and_clears_the_partition(spark, make_ctx, policies):
+    writer = CountingWriter(spark)
+    rules = {"before_transform": {"quarantine_rules": ["ColumnValues 'smoker' in [ 'S','N' ]"]}}
+    first = make_ctx(day="05")
+    checker(rules, first, writer).run(policies, "before_transform")
+    clean = policies.filter("smoker in ('S', 'N')")
+    rerun = make_ctx(day="05", table=first.target.table)
+    out = checker(rules, rerun, writer).run(clean, "before_transform")
+    assert out.count() == 3
+    assert writer.written == [f"{first.target.table}_quarantine_before_transform"]
+    assert quarantined(spark, writer, first, "before_transform").count() == 0
+
+
+def test_a_clean_run_with_a_new_column_still_adds_it_to_the_quarantine_table(spark, make_ctx, policies):
+    writer = CountingWriter(spark)
+    rules = {"before_transform": {"quarantine_rules": ["IsComplete 'policy'"]}}
+    first = make_ctx()
+    checker(rules, first, writer).run(policies, "before_transform")
+    wider = policies.withColumn("agent", F.lit("A7"))
+    checker(rules, make_ctx(table=first.target.table), writer).run(wider, "before_transform")
+    assert "agent" in quarantined(spark, writer, first, "before_transform").columns
+    assert len(writer.written) == 2
 
 
 def test_quarantining_every_row_fails_the_run_after_writing_them(spark, make_ctx, writer, policies):

@@ -311,9 +311,23 @@ class DataQualityCheck:
                 f"the data has no {', '.join(missing)}"
             )
         self.tables.delete_partition(target.database, table, self.partition)
+        name = self.tables.table_name(target.database, table)
+        if not failed_count and self._holds_columns(name, failed):
+            # An empty write would change nothing here, for a schema check and a Spark job (issue 12).
+            logger.info("quarantine table %s: no rows at %s", name, stage)
+            return
         to_write = failed if failed_count else failed.limit(0)
         self.tables.write(to_write, WriteRequest(target.database, table, location, allow_schema_change="permissive"))
-        logger.info("quarantine table %s: %d rows at %s", self.tables.table_name(target.database, table), failed_count, stage)
+        logger.info("quarantine table %s: %d rows at %s", name, failed_count, stage)
+
+    def _holds_columns(self, name: str, df: DataFrame) -> bool:
+        """Whether table ``name`` exists with exactly the columns of ``df`` (names in any case, same
+        types): an empty write of ``df`` then neither creates nor changes it."""
+        spark = self.ctx.spark
+        if not spark.catalog.tableExists(name):
+            return False
+        table = {f.name.lower(): f.dataType for f in spark.table(name).schema.fields}
+        return table == {f.name.lower(): f.dataType for f in df.schema.fields}
 
     def _log_failures(self, outcomes: list[RuleOutcome], stage: str, action: str) -> None:
         for outcome in outcomes:
