@@ -5,6 +5,7 @@ Iceberg partition write without a shuffle reports the rows its commit added."""
 from __future__ import annotations
 
 import gzip
+import time
 import uuid
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pyspark.sql import functions as F
 from insurancelake_etl.readers import ReadRequest
 from insurancelake_etl.readers.delimited import delimited_options, read_delimited
 from insurancelake_etl.readers import line_scan
+from insurancelake_etl.readers.background_read import BackgroundRead
 from insurancelake_etl.readers.line_scan import single_line_records
 from insurancelake_etl.tables import WriteRequest
 from insurancelake_local.runtime import open_warehouse
@@ -210,3 +212,28 @@ def test_job_reads_a_quoted_line_break_and_counts_rows_with_lineage(spark, tmp_p
     assert (result.rows_read, result.rows_written) == (2, 2)
     assert sorted((r.id, r.note) for r in table.collect()) == [(1, "two\nlines"), (2, "plain")]
     assert lineage.operations()[:2] == ["read", "numericaudit"]
+
+
+def test_background_read_gives_the_frame_or_the_loads_own_error(spark):
+    assert BackgroundRead(spark, lambda: spark.range(3)).result().count() == 3
+    with pytest.raises(ValueError, match="no such file"):
+        BackgroundRead(spark, lambda: (_ for _ in ()).throw(ValueError("no such file"))).result()
+
+
+def test_cancelling_a_background_read_stops_its_spark_jobs_and_keeps_the_session_usable(spark):
+    started = time.perf_counter()
+
+    def slow(rows):
+        for row in rows:
+            time.sleep(60)
+            yield row
+
+    def load():
+        spark.sparkContext.parallelize([1, 2], 2).mapPartitions(slow).count()
+        return spark.range(1)
+
+    background = BackgroundRead(spark, load)
+    time.sleep(2)  # the job is running
+    background.cancel()
+    assert time.perf_counter() - started < 30
+    assert spark.range(5).count() == 5

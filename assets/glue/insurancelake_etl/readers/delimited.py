@@ -8,7 +8,9 @@ Before Spark reads a file, the driver looks at it (every file, so nothing is res
    sets the encoding (``input_spec.encoding``, UTF-8 by default, otherwise);
 2. the fast line scan (:mod:`.line_scan`, plain files in an ASCII-compatible encoding): when every
    line is one well-formed record with the header's number of fields that decodes in the encoding,
-   the file is read line by line (as many partitions as splits) and its row count is known;
+   the file is read line by line (as many partitions as splits) and its row count is known. Spark's
+   schema inference in line mode runs during the scan (:mod:`.background_read`) and is dropped when
+   the scan does not confirm line mode;
 3. otherwise the full record check (:mod:`.record_check`) finds the bad records: under
    ``bad_records: "fail"`` (default) the first one fails the file naming its line; under
    ``"quarantine"`` the good records are handed to Spark from the driver and the bad ones are
@@ -40,6 +42,7 @@ from typing import Any, cast
 from pyspark.sql import DataFrame
 
 from ..errors import DataError
+from .background_read import BackgroundRead
 from .bad_records import enforce, policy
 from .line_scan import _CODEC_EXTENSIONS, HeadFirst, line_records, open_input
 from .options import BOOLEAN_LIKE, flag
@@ -129,10 +132,18 @@ def read_delimited(request: ReadRequest) -> ReadResult:
                                "record checks", label, size, SCAN_LIMIT_BYTES)  # fmt: skip
                 return ReadResult(_load(request, options, encoding.charset))
             if encoding.ascii_compatible:
-                records = line_records(io.BufferedReader(HeadFirst(head, stream)), options, encoding.codec)
+                line_mode = {**options, "multiLine": "false"}
+                # Spark infers the schema in line mode while the scan runs (.background_read).
+                background = BackgroundRead(request.spark, lambda: _load(request, line_mode, encoding.charset))
+                try:
+                    records = line_records(io.BufferedReader(HeadFirst(head, stream)), options, encoding.codec)
+                except BaseException:
+                    background.cancel()
+                    raise
                 if records is not None:
                     logger.info("delimited %s read line by line (%d records)", label, records)
-                    return ReadResult(_load(request, {**options, "multiLine": "false"}, encoding.charset), records)
+                    return ReadResult(background.result(), records)
+                background.cancel()
     # The fast scan stopped early (or could not run): the full check reads the file again.
     reopened = open_input(path)
     if reopened is None:
