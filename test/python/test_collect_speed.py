@@ -233,7 +233,10 @@ def test_cancelling_a_background_read_stops_its_spark_jobs_and_keeps_the_session
         return spark.range(1)
 
     background = BackgroundRead(spark, load)
-    time.sleep(2)  # the job is running
+    tracker = spark.sparkContext.statusTracker()
+    while not tracker.getActiveJobsIds() and time.perf_counter() - started < 20:
+        time.sleep(0.1)  # until the job runs
+    assert tracker.getActiveJobsIds()
     background.cancel()
     assert time.perf_counter() - started < 30
     assert spark.range(5).count() == 5
