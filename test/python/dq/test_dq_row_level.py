@@ -29,6 +29,9 @@ RULES = [
     'CustomSql "SELECT id FROM primary WHERE amt > 0"',
     'CustomSql "SELECT id, code FROM primary WHERE amt >= 0 OR code IS NULL"',
     'CustomSql "SELECT COUNT(*) FROM primary" > 0',
+    'CustomSql "SELECT DISTINCT id FROM primary WHERE amt > 0"',
+    'CustomSql "SELECT id FROM primary WHERE amt > (SELECT MIN(amt) FROM primary)"',
+    'CustomSql "SELECT id AS id FROM primary WHERE code IN (\'a\', \'b\') ORDER BY id"',
     '(IsComplete "code") and (ColumnValues "amt" >= 0)',
     '(IsComplete "code") or (ColumnValues "amt" >= 0)',
     "RowCount > 10",
@@ -102,6 +105,31 @@ def test_the_rows_that_pass_carry_no_join_for_a_custom_sql_without_failing_keys(
     assert "Join" in str(joined._jdf.queryExecution().optimizedPlan().toString())
     # amt > 0 returns ids 1, 6 and the null id (null-safe membership: the null-id row passes)
     assert sorted(r["id"] or 0 for r in joined.collect()) == [0, 1, 6]
+
+
+def _failing_keys_plan(spark, frame, rule) -> str:
+    plan = plan_row_level([JvmDqdlParser(spark).parse(rule)[0]], frame)
+    assert plan is not None and plan.kinds == ["join"]
+    plan.apply(frame)
+    return str(plan.failing[0]._jdf.queryExecution().optimizedPlan().toString())
+
+
+def test_a_select_where_statement_finds_its_failing_keys_in_one_aggregation(spark, frame):
+    simple = _failing_keys_plan(spark, frame, 'CustomSql "SELECT id, code FROM primary WHERE amt >= 0 OR code IS NULL"')
+    assert "Aggregate" in simple and "Join" not in simple
+    distinct = _failing_keys_plan(spark, frame, 'CustomSql "SELECT DISTINCT id FROM primary WHERE amt > 0"')
+    assert "Join" in distinct  # another form: EXCEPT DISTINCT, an anti join
+
+
+def test_a_key_passes_when_any_of_its_rows_meets_the_condition(spark):
+    rows = spark.createDataFrame([(1, 5.0), (1, -1.0), (2, -1.0), (None, 2.0), (None, None), (3, None)], "id int, amt double")
+    rule = 'CustomSql "SELECT id FROM primary WHERE amt > 0"'
+    plan = plan_row_level([JvmDqdlParser(spark).parse(rule)[0]], rows)
+    assert plan is not None
+    outcome = sorted(((r["id"] or 0), r["amt"] or 0.0, r["DataQualityEvaluationResult"]) for r in plan.apply(rows).collect())
+    assert outcome == [
+        (0, 0.0, "Passed"), (0, 2.0, "Passed"), (1, -1.0, "Passed"), (1, 5.0, "Passed"), (2, -1.0, "Failed"), (3, 0.0, "Failed"),
+    ]
 
 
 @pytest.mark.parametrize(
