@@ -121,6 +121,17 @@ def test_a_select_where_statement_finds_its_failing_keys_in_one_aggregation(spar
     assert "Join" in distinct  # another form: EXCEPT DISTINCT, an anti join
 
 
+def test_a_select_where_statement_whose_condition_does_not_print_back_as_sql_still_works(spark):
+    """An analysed lambda prints as lambdafunction(...): the failing keys then come from EXCEPT."""
+    rows = spark.createDataFrame([(1, ["a"]), (2, ["b"]), (3, None)], "id int, tags array<string>")
+    rule = 'CustomSql "SELECT id FROM primary WHERE exists(tags, t -> t = \'a\')"'
+    plan = plan_row_level([JvmDqdlParser(spark).parse(rule)[0]], rows)
+    assert plan is not None
+    assert sorted((r["id"], r["DataQualityEvaluationResult"]) for r in plan.apply(rows).collect()) == [
+        (1, "Passed"), (2, "Failed"), (3, "Failed"),
+    ]
+
+
 def test_a_key_passes_when_any_of_its_rows_meets_the_condition(spark):
     rows = spark.createDataFrame([(1, 5.0), (1, -1.0), (2, -1.0), (None, 2.0), (None, None), (3, None)], "id int, amt double")
     rule = 'CustomSql "SELECT id FROM primary WHERE amt > 0"'

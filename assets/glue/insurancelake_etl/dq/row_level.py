@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyspark.errors import AnalysisException
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -190,14 +191,24 @@ def _failing_keys(spark: SparkSession, df: DataFrame, sql: SqlMembership, index:
     returned = spark.sql(sql.statement)
     keys = [_JOIN_KEY.format(index, j) for j in range(len(sql.columns))]
     present = [F.col(f"`{c}`").alias(k) for c, k in zip(sql.columns, keys, strict=True)]
-    condition = _where_condition(sql.statement, returned)
-    if condition is not None:
-        met = F.max(F.coalesce(F.expr(condition), F.lit(False))).alias(_MET)
-        failing = df.alias(PRIMARY_VIEW).groupBy(*present).agg(met).filter(~F.col(_MET)).drop(_MET)
-    else:
+    failing = _keys_meeting_no_condition(df, present, _where_condition(sql.statement, returned))
+    if failing is None:
         selected = returned.select(*[F.col(f"`{c}`").alias(k) for c, k in zip(returned.columns, keys, strict=True)])
         failing = df.select(*present).subtract(selected)
     return failing.withColumn(_JOIN_MARK.format(index), F.lit(True)).cache()
+
+
+def _keys_meeting_no_condition(df: DataFrame, keys: list[Column], condition: str | None) -> DataFrame | None:
+    """The ``keys`` groups of ``df`` where no row meets ``condition`` (SQL over ``primary``), or
+    None when there is no condition or its printed SQL does not read back (an analysed lambda
+    prints as ``lambdafunction(...)``, which no parser accepts)."""
+    if condition is None:
+        return None
+    try:
+        met = F.max(F.coalesce(F.expr(condition), F.lit(False))).alias(_MET)
+        return df.alias(PRIMARY_VIEW).groupBy(*keys).agg(met).filter(~F.col(_MET)).drop(_MET)
+    except AnalysisException:  # ParseException included
+        return None
 
 
 def _where_condition(statement: str, returned: DataFrame) -> str | None:
