@@ -3,12 +3,14 @@ on a real local Spark; and the example rules all translate natively."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import pytest
+from pyspark.sql import functions as F
 from insurancelake_etl.dq.evaluator import DeequEvaluator, JvmDqdlParser
-from insurancelake_etl.dq.row_level import custom_sql_outcome, java_double, plan_row_level
+from insurancelake_etl.dq.row_level import count_outcome_columns, custom_sql_outcome, java_double, plan_row_level
 from insurancelake_etl.dq.rules import DqRules
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -84,6 +86,63 @@ def test_the_rows_that_pass_are_those_deequ_gives_as_passed(spark, frame, rules)
     assert passed.columns == frame.columns
     wanted = sorted(r["id"] or 0 for r in expected.filter("DataQualityEvaluationResult = 'Passed'").collect())
     assert sorted(r["id"] or 0 for r in passed.collect()) == wanted
+
+
+ALL_MEET = 'CustomSql "SELECT id, code FROM primary WHERE amt > -5 OR amt IS NULL"'
+
+
+@pytest.mark.parametrize("rules", [[rule] for rule in RULES] + [RULES, [RULES[0], RULES[2], ALL_MEET]])
+def test_the_counts_equal_those_of_deequs_process_rows(spark, frame, rules):
+    """``count`` (one aggregation when no row-level CustomSql fails a row, else over the outcome
+    columns) gives the passed and failed rows of ``processRows`` and, per row-level CustomSql, the
+    rows its passed list holds."""
+    deequ = DeequEvaluator(spark)
+    _, expected = deequ.evaluate_rows(frame, rules, "test")
+    plan = plan_row_level([deequ.parser.parse(r)[0] for r in rules], frame)
+    assert plan is not None
+    joins = [i for i, kind in enumerate(plan.kinds) if kind == "join"]
+    assert plan.count(frame, joins) == count_outcome_columns(expected, {i: plan.texts[i] for i in joins})
+
+
+_GROUPS = itertools.count()
+
+
+def _jobs_of(spark, action) -> int:
+    """The Spark jobs ``action`` runs."""
+    context = spark.sparkContext
+    group = f"count-jobs-{next(_GROUPS)}"
+    context.setJobGroup(group, "jobs of one action")
+    try:
+        action()
+    finally:
+        context.setLocalProperty("spark.jobGroup.id", None)
+    return len(context.statusTracker().getJobIdsForGroup(group))
+
+
+def test_a_custom_sql_every_row_meets_is_counted_in_one_aggregation_and_never_joined(spark, frame):
+    """The usual case: no failing keys to compute, so the stage's count is one aggregation (the
+    Spark jobs of any one aggregation: two with adaptive execution) and the rows (kept and
+    quarantined) carry no join."""
+    rules = ['IsComplete "code"', ALL_MEET]
+    plan = plan_row_level([JvmDqdlParser(spark).parse(r)[0] for r in rules], frame)
+    assert plan is not None and plan.kinds == ["predicate", "join"]
+    counts: list = []
+    one_aggregation = _jobs_of(spark, lambda: frame.agg(F.count(F.lit(1))).collect())
+    assert _jobs_of(spark, lambda: counts.append(plan.count(frame, [1]))) == one_aggregation
+    assert (counts[0].passed, counts[0].failed, counts[0].sql_passed) == (5, 1, {1: 6})
+    assert plan.none_failing == {1} and plan.failing == {} and plan.cached == []
+    for rows in (plan.apply(frame), plan.passing(frame)):
+        assert "Join" not in str(rows._jdf.queryExecution().optimizedPlan().toString())
+
+
+def test_a_custom_sql_some_row_does_not_meet_still_gets_its_failing_keys(spark, frame):
+    rule = 'CustomSql "SELECT id FROM primary WHERE amt > 0"'
+    plan = plan_row_level([JvmDqdlParser(spark).parse(rule)[0]], frame)
+    assert plan is not None
+    counts = plan.count(frame, [0])
+    assert plan.none_failing == set() and list(plan.failing) == [0]
+    # ids 1, 6 and the null id pass (amt > 0); ids 2, 3, 4 fail
+    assert (counts.passed, counts.failed, counts.sql_passed) == (3, 3, {0: 3})
 
 
 def test_the_rows_that_pass_carry_no_join_for_a_custom_sql_without_failing_keys(spark, frame):

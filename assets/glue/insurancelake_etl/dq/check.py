@@ -43,7 +43,7 @@ from ..partition import PARTITION_KEYS, Partition
 from ..tables import TableWriter, WriteRequest
 from .evaluator import ROW_OUTCOME_COLUMNS, DqEvaluator, RuleOutcome
 from .results import ResultsSink
-from .row_level import RowLevelPlan, custom_sql_outcome, plan_row_level
+from .row_level import RowLevelPlan, count_outcome_columns, custom_sql_outcome, plan_row_level
 from .rule_columns import check_rule_columns
 from .stage_columns import evaluated_columns, select_columns
 from .rules import DqRules, RuleRef
@@ -243,32 +243,25 @@ class DataQualityCheck:
     ) -> DataFrame:
         if plan is not None:
             # Expressions over the cached stage input (and a join with the few failing keys of a
-            # row-level CustomSql): cheaper to recompute for the count and both writes than to cache.
-            # Counted over the evaluated columns; the rows written are the stage input's, whole.
-            counted = plan.apply(df)
-            rows = plan.apply(whole) if whole is not df else counted
+            # row-level CustomSql, when it has any): cheaper to recompute for the count and both
+            # writes than to cache. Counted over the evaluated columns (the rows passing each native
+            # CustomSql too); the rows written are the stage input's, whole.
+            counts = plan.count(df, native_sql)
+            rows = plan.apply(whole)
             self.cached.extend(plan.cached)
         else:
             context = evaluation_context(self.ctx.dataset, stage, "quarantine")
             evaluated, rows = self.evaluator.evaluate_rows(df, rules, context)
             # Cached: the counts, the quarantine write and the rows that continue all read it.
-            rows = counted = rows.cache()
+            rows = rows.cache()
             self.cached.append(rows)
+            counts = count_outcome_columns(rows, {})
         result = F.col(RESULT_COLUMN)
-        # One Spark job counts both kinds of rows (and the rows passing each native CustomSql).
+        passed_count, failed_count = counts.passed, counts.failed
         texts = plan.texts if plan is not None else []
-        counts = counted.agg(
-            F.sum(F.when(result.contains("Passed"), 1).otherwise(0)).alias("passed"),
-            F.sum(F.when(result.contains("Failed"), 1).otherwise(0)).alias("failed"),
-            *[
-                F.sum(F.array_contains(F.col(ROW_OUTCOME_COLUMNS[0]), texts[i]).cast("long")).alias(f"sql{i}")
-                for i in native_sql
-            ],
-        ).collect()[0]
-        passed_count, failed_count = int(counts["passed"] or 0), int(counts["failed"] or 0)
         outcomes = _merge_outcomes(
             evaluated,
-            {i: custom_sql_outcome(texts[i], int(counts[f"sql{i}"] or 0), passed_count + failed_count) for i in native_sql},
+            {i: custom_sql_outcome(texts[i], counts.sql_passed[i], passed_count + failed_count) for i in native_sql},
             len(rules),
         )
         self.results.write(outcomes, stage, "quarantine")

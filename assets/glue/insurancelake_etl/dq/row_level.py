@@ -14,7 +14,9 @@ So quarantine takes the rule outcomes from the evaluator and computes which rows
   the selected columns are among the query's rows. The frame's distinct key values minus the query's
   (null-safe; for ``SELECT cols FROM primary WHERE cond``, the key groups where no row meets
   ``cond``) are the failing keys, computed on the narrow key columns and cached; the
-  frame is left-joined with them broadcast, so its wide rows are never shuffled and never duplicated;
+  frame is left-joined with them broadcast, so its wide rows are never shuffled and never duplicated.
+  When every row meets ``cond`` (found by the stage's count, :meth:`RowLevelPlan.count`) no key
+  fails: nothing is computed or joined;
 - ``RowCount``, ``ColumnCount``, ``ColumnExists`` and a ``CustomSql`` with a condition are
   dataset-level: every row lists them under ``DataQualityRulesSkip``.
 
@@ -64,10 +66,22 @@ class NotNative(Exception):
 
 @dataclass(frozen=True)
 class SqlMembership:
-    """A row-level CustomSql: the statement and the selected columns (as the data names them)."""
+    """A row-level CustomSql: the statement, the selected columns (as the data names them) and, for
+    ``SELECT <columns> FROM primary WHERE <condition>``, the condition as SQL over ``primary``."""
 
     statement: str
     columns: tuple[str, ...]
+    condition: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """How many rows of a stage pass and fail its quarantine rules; per row-level CustomSql counted
+    here (by rule position), how many rows it passes (its compliance's numerator)."""
+
+    passed: int
+    failed: int
+    sql_passed: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,6 +96,9 @@ class RowLevelPlan:
     failing: dict[int, DataFrame] = field(default_factory=dict)
     """Per row-level CustomSql (by rule position): its failing keys, computed at the first
     :meth:`apply` (or :meth:`passing`) and joined by every later one."""
+    none_failing: set[int] = field(default_factory=set)
+    """Row-level CustomSql rules (by position) that :meth:`count` found to fail no row: nothing to
+    compute or join for them."""
 
     @property
     def kinds(self) -> list[str]:
@@ -118,6 +135,46 @@ class RowLevelPlan:
         out = out.withColumn(RESULT, F.when(F.size(F.col(FAIL)) > 0, F.lit("Failed")).otherwise(F.lit("Passed")))
         return out.drop(*extra)
 
+    def count(self, df: DataFrame, sql_positions: list[int]) -> OutcomeCounts:
+        """The rows of ``df`` that pass and fail, and the rows each row-level CustomSql at
+        ``sql_positions`` passes, in one Spark job when it can.
+
+        When every row-level CustomSql is a ``SELECT … WHERE <condition>`` and every row meets its
+        condition (the usual case), each returns every key and fails no row: one aggregation gives
+        the counts, and no failing keys are computed or joined, here or later. Otherwise (a row not
+        meeting a condition, another statement form) the failing keys are computed and the outcome
+        columns counted (one job more)."""
+        quick = self._count_without_joins(df, sql_positions)
+        if quick is not None:
+            return quick
+        return count_outcome_columns(self.apply(df), {i: self.texts[i] for i in sql_positions})
+
+    def _count_without_joins(self, df: DataFrame, sql_positions: list[int]) -> OutcomeCounts | None:
+        """:meth:`count` when no row-level CustomSql fails a row, else None (after one aggregation
+        when it took one to find out)."""
+        conditions = {i: p.condition for i, p in enumerate(self.predicates) if isinstance(p, SqlMembership)}
+        sql = {i: c for i, c in conditions.items() if c is not None and i not in self.failing}
+        if len(sql) < len(conditions):
+            return None
+        failures = [F.coalesce(~p, F.lit(False)) for p in self.predicates if isinstance(p, Column)]
+        failed = F.lit(False)
+        for failure in failures:
+            failed = failed | failure
+        unmet = {
+            i: F.sum((~F.coalesce(F.expr(condition), F.lit(False))).cast("long")).alias(f"unmet{i}")
+            for i, condition in sql.items()
+        }
+        row = (
+            df.alias(PRIMARY_VIEW)
+            .agg(F.count(F.lit(1)).alias("rows"), F.sum(failed.cast("long")).alias("failed"), *unmet.values())
+            .collect()[0]
+        )
+        if any(row[f"unmet{i}"] for i in sql):
+            return None
+        self.none_failing.update(sql)
+        rows, failed_rows = int(row["rows"]), int(row["failed"] or 0)
+        return OutcomeCounts(rows - failed_rows, failed_rows, {i: rows for i in sql_positions})
+
     def passing(self, df: DataFrame) -> DataFrame:
         """The rows of ``df`` whose outcome :meth:`apply` gives as ``Passed``, without outcome
         columns: the rows that continue, by one boolean filter instead of outcome arrays per row.
@@ -140,6 +197,9 @@ class RowLevelPlan:
         extra: list[str] = []
         for i, predicate in enumerate(self.predicates):
             if isinstance(predicate, SqlMembership):
+                if i in self.none_failing:
+                    passes.append(F.lit(True))
+                    continue
                 if i not in self.failing:
                     self.failing[i] = _failing_keys(spark, df, predicate, i)
                     self.cached.append(self.failing[i])
@@ -166,6 +226,18 @@ def java_double(value: float) -> str:
     return f"{mantissa}E{int(exponent)}"
 
 
+def count_outcome_columns(frame: DataFrame, sql_texts: dict[int, str]) -> OutcomeCounts:
+    """The rows of ``frame`` (with the four outcome columns) that pass and fail, and per rule
+    position in ``sql_texts`` the rows whose passed list holds that rule's text: one Spark job."""
+    result = F.col(RESULT)
+    row = frame.agg(
+        F.sum(F.when(result.contains("Passed"), 1).otherwise(0)).alias("passed"),
+        F.sum(F.when(result.contains("Failed"), 1).otherwise(0)).alias("failed"),
+        *[F.sum(F.array_contains(F.col(PASS), text).cast("long")).alias(f"sql{i}") for i, text in sql_texts.items()],
+    ).collect()[0]
+    return OutcomeCounts(int(row["passed"] or 0), int(row["failed"] or 0), {i: int(row[f"sql{i}"] or 0) for i in sql_texts})
+
+
 def custom_sql_outcome(text: str, passed: int, total: int) -> RuleOutcome:
     """The outcome of a row-level CustomSql rule: compliance = passing rows ÷ rows, which must be 1
     (Deequ's metric name and failure reason)."""
@@ -187,34 +259,30 @@ def _failing_keys(spark: SparkSession, df: DataFrame, sql: SqlMembership, index:
     (one shuffle of the narrow keys). Any other statement: ``EXCEPT DISTINCT`` of the frame's keys
     and the statement's rows (a distinct and an anti join: two shuffles; 1M rows: 2.5 s with the
     quarantine count, issue 12)."""
-    df.createOrReplaceTempView(PRIMARY_VIEW)
-    returned = spark.sql(sql.statement)
     keys = [_JOIN_KEY.format(index, j) for j in range(len(sql.columns))]
     present = [F.col(f"`{c}`").alias(k) for c, k in zip(sql.columns, keys, strict=True)]
-    failing = _keys_meeting_no_condition(df, present, _where_condition(sql.statement, returned))
-    if failing is None:
+    if sql.condition is not None:
+        failing = _keys_meeting_no_condition(df, present, sql.condition)
+    else:
+        df.createOrReplaceTempView(PRIMARY_VIEW)
+        returned = spark.sql(sql.statement)
         selected = returned.select(*[F.col(f"`{c}`").alias(k) for c, k in zip(returned.columns, keys, strict=True)])
         failing = df.select(*present).subtract(selected)
     return failing.withColumn(_JOIN_MARK.format(index), F.lit(True)).cache()
 
 
-def _keys_meeting_no_condition(df: DataFrame, keys: list[Column], condition: str | None) -> DataFrame | None:
-    """The ``keys`` groups of ``df`` where no row meets ``condition`` (SQL over ``primary``), or
-    None when there is no condition or its printed SQL does not read back (an analysed lambda
-    prints as ``lambdafunction(...)``, which no parser accepts)."""
-    if condition is None:
-        return None
-    try:
-        met = F.max(F.coalesce(F.expr(condition), F.lit(False))).alias(_MET)
-        return df.alias(PRIMARY_VIEW).groupBy(*keys).agg(met).filter(~F.col(_MET)).drop(_MET)
-    except AnalysisException:  # ParseException included
-        return None
+def _keys_meeting_no_condition(df: DataFrame, keys: list[Column], condition: str) -> DataFrame:
+    """The ``keys`` groups of ``df`` where no row meets ``condition`` (SQL over ``primary``)."""
+    met = F.max(F.coalesce(F.expr(condition), F.lit(False))).alias(_MET)
+    return df.alias(PRIMARY_VIEW).groupBy(*keys).agg(met).filter(~F.col(_MET)).drop(_MET)
 
 
 def _where_condition(statement: str, returned: DataFrame) -> str | None:
     """The condition, as SQL over ``primary``, of a statement that only selects columns of
     ``primary`` where a deterministic condition holds (no subquery, grouping, distinct, order or
-    limit: the analysed plan is a projection of columns over a filter of the view); else None."""
+    limit: the analysed plan is a projection of columns over a filter of the view); else None, also
+    when the printed condition does not read back (an analysed lambda prints as
+    ``lambdafunction(...)``, which no parser accepts)."""
     if statement.upper().count("SELECT") != 1:
         return None  # a subquery
     plan = returned._jdf.queryExecution().analyzed()
@@ -227,7 +295,12 @@ def _where_condition(statement: str, returned: DataFrame) -> str | None:
     view = where.child()
     if _simple_name(view) != "SubqueryAlias" or str(view.alias()) != PRIMARY_VIEW or not where.condition().deterministic():
         return None
-    return str(where.condition().sql())
+    condition = str(where.condition().sql())
+    try:
+        returned.sparkSession.table(PRIMARY_VIEW).alias(PRIMARY_VIEW).select(F.expr(condition)).schema
+    except AnalysisException:  # ParseException included
+        return None
+    return condition
 
 
 def _join_failing_keys(df: DataFrame, failing: DataFrame, sql: SqlMembership, index: int) -> tuple[DataFrame, str]:
@@ -301,12 +374,13 @@ def _custom_sql(df: DataFrame, statement: str, condition: Any) -> SqlMembership 
     if condition is not None and _simple_name(condition) != "Condition":
         return None  # a CustomSql with a condition compares one value: dataset level
     df.createOrReplaceTempView(PRIMARY_VIEW)
-    selected = df.sparkSession.sql(statement).columns
+    returned = df.sparkSession.sql(statement)
+    selected = returned.columns
     names = {c.lower(): c for c in df.columns}
     missing = [c for c in selected if c.lower() not in names]
     if missing:
         raise NotNative(f"CustomSql selects {', '.join(missing)}, which the data does not hold")
-    return SqlMembership(statement, tuple(names[c.lower()] for c in selected))
+    return SqlMembership(statement, tuple(names[c.lower()] for c in selected), _where_condition(statement, returned))
 
 
 def _column_values(column: Column, data_type: T.DataType, condition: Any) -> Column:
