@@ -13,6 +13,7 @@ from boto3.dynamodb.conditions import Key
 from insurancelake_etl.job_args import JobRun
 from insurancelake_etl.lineage import NoLineage, make_lineage
 from insurancelake_etl.lineage_dynamodb import DynamoDbLineage, numeric_audit
+from spark_jobs import jobs_of
 
 
 @pytest.fixture(scope="module")
@@ -101,18 +102,6 @@ def test_numericaudit_sums_double_and_decimal_columns_as_strings(args, policies)
         "dataset_counts": {"row": 2, "column": 4},
         "field_total": {"rate": "3.5", "premium": "11.00"},
     }
-
-
-def jobs_of(spark, action) -> int:
-    """How many Spark jobs ``action()`` ran."""
-    sc = spark.sparkContext
-    group = f"jobs-{uuid.uuid4().hex}"
-    sc.setJobGroup(group, "counting jobs")
-    try:
-        action()
-    finally:
-        sc.setLocalProperty("spark.jobGroup.id", None)
-    return len(sc.statusTracker().getJobIdsForGroup(group))
 
 
 def test_numericaudit_costs_no_more_spark_jobs_than_a_row_count(spark, policies):

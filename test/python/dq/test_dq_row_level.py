@@ -3,7 +3,6 @@ on a real local Spark; and the example rules all translate natively."""
 
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from pyspark.sql import functions as F
 from insurancelake_etl.dq.evaluator import DeequEvaluator, JvmDqdlParser
 from insurancelake_etl.dq.row_level import count_outcome_columns, custom_sql_outcome, java_double, plan_row_level
 from insurancelake_etl.dq.rules import DqRules
+from spark_jobs import jobs_of
 
 ROOT = Path(__file__).resolve().parents[3]
 OUTCOME_COLUMNS = ("DataQualityRulesPass", "DataQualityRulesFail", "DataQualityRulesSkip", "DataQualityEvaluationResult")
@@ -104,21 +104,6 @@ def test_the_counts_equal_those_of_deequs_process_rows(spark, frame, rules):
     assert plan.count(frame, joins) == count_outcome_columns(expected, {i: plan.texts[i] for i in joins})
 
 
-_GROUPS = itertools.count()
-
-
-def _jobs_of(spark, action) -> int:
-    """The Spark jobs ``action`` runs."""
-    context = spark.sparkContext
-    group = f"count-jobs-{next(_GROUPS)}"
-    context.setJobGroup(group, "jobs of one action")
-    try:
-        action()
-    finally:
-        context.setLocalProperty("spark.jobGroup.id", None)
-    return len(context.statusTracker().getJobIdsForGroup(group))
-
-
 def test_a_custom_sql_every_row_meets_is_counted_in_one_aggregation_and_never_joined(spark, frame):
     """The usual case: no failing keys to compute, so the stage's count is one aggregation (the
     Spark jobs of any one aggregation: two with adaptive execution) and the rows (kept and
@@ -127,8 +112,8 @@ def test_a_custom_sql_every_row_meets_is_counted_in_one_aggregation_and_never_jo
     plan = plan_row_level([JvmDqdlParser(spark).parse(r)[0] for r in rules], frame)
     assert plan is not None and plan.kinds == ["predicate", "join"]
     counts: list = []
-    one_aggregation = _jobs_of(spark, lambda: frame.agg(F.count(F.lit(1))).collect())
-    assert _jobs_of(spark, lambda: counts.append(plan.count(frame, [1]))) == one_aggregation
+    one_aggregation = jobs_of(spark, lambda: frame.agg(F.count(F.lit(1))).collect())
+    assert jobs_of(spark, lambda: counts.append(plan.count(frame, [1]))) == one_aggregation
     assert (counts[0].passed, counts[0].failed, counts[0].sql_passed) == (5, 1, {1: 6})
     assert plan.none_failing == {1} and plan.failing == {} and plan.cached == []
     for rows in (plan.apply(frame), plan.passing(frame)):
