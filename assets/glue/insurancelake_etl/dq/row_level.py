@@ -137,13 +137,13 @@ class RowLevelPlan:
 
     def count(self, df: DataFrame, sql_positions: list[int]) -> OutcomeCounts:
         """The rows of ``df`` that pass and fail, and the rows each row-level CustomSql at
-        ``sql_positions`` passes, in one Spark job when it can.
+        ``sql_positions`` passes, in one aggregation when it can.
 
         When every row-level CustomSql is a ``SELECT … WHERE <condition>`` and every row meets its
         condition (the usual case), each returns every key and fails no row: one aggregation gives
         the counts, and no failing keys are computed or joined, here or later. Otherwise (a row not
         meeting a condition, another statement form) the failing keys are computed and the outcome
-        columns counted (one job more)."""
+        columns counted (two aggregations more)."""
         quick = self._count_without_joins(df, sql_positions)
         if quick is not None:
             return quick
@@ -228,7 +228,7 @@ def java_double(value: float) -> str:
 
 def count_outcome_columns(frame: DataFrame, sql_texts: dict[int, str]) -> OutcomeCounts:
     """The rows of ``frame`` (with the four outcome columns) that pass and fail, and per rule
-    position in ``sql_texts`` the rows whose passed list holds that rule's text: one Spark job."""
+    position in ``sql_texts`` the rows whose passed list holds that rule's text: one aggregation."""
     result = F.col(RESULT)
     row = frame.agg(
         F.sum(F.when(result.contains("Passed"), 1).otherwise(0)).alias("passed"),
