@@ -89,9 +89,12 @@ def test_the_rows_that_pass_are_those_deequ_gives_as_passed(spark, frame, rules)
 
 
 ALL_MEET = 'CustomSql "SELECT id, code FROM primary WHERE amt > -5 OR amt IS NULL"'
+ONLY_NULL_UNMET = 'CustomSql "SELECT id FROM primary WHERE amt > -5"'  # id 3 (amt null) alone does not meet it
 
 
-@pytest.mark.parametrize("rules", [[rule] for rule in RULES] + [RULES, [RULES[0], RULES[2], ALL_MEET]])
+@pytest.mark.parametrize(
+    "rules", [[rule] for rule in RULES] + [RULES, [RULES[0], RULES[2], ALL_MEET], [ONLY_NULL_UNMET], [ALL_MEET, ONLY_NULL_UNMET]]
+)
 def test_the_counts_equal_those_of_deequs_process_rows(spark, frame, rules):
     """``count`` (one aggregation when no row-level CustomSql fails a row, else over the outcome
     columns) gives the passed and failed rows of ``processRows`` and, per row-level CustomSql, the
